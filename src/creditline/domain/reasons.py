@@ -1,0 +1,97 @@
+"""Reason codes for limit decisions, with Chinese and English text.
+
+Two families share one catalogue:
+
+* ``RS_*`` risk-score reasons, one per scorecard characteristic, given when the
+  characteristic lost points against its best bin. :data:`FEATURE_REASONS` maps a
+  profile feature name to its code.
+* ``P_*`` policy reasons, given by the limit policy for the outcome and for every cap,
+  floor or guardrail that changed the proposed limit.
+
+Customer-facing texts avoid jargon; the English text is for staff and bilingual notices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    zh: str
+    en: str
+
+    def text(self, locale: str) -> str:
+        return self.en if locale == "en" else self.zh
+
+
+_REASONS = [
+    # Risk-score reasons.
+    Reason("RS_UTILISATION", "额度使用率偏高", "High use of the credit limit"),
+    Reason("RS_UTILISATION_TREND", "额度使用率持续上升", "Rising use of the credit limit"),
+    Reason("RS_PAYMENT_RATIO", "近期还款占账单比例偏低", "Low share of recent bills repaid"),
+    Reason("RS_FULL_PAYMENT", "全额还款的月份较少", "Few months with the bill paid in full"),
+    Reason("RS_DELINQUENCY", "近期有逾期还款记录", "Recent late payments"),
+    Reason("RS_WORST_STATUS", "近六个月最长逾期时间较长", "Long worst delay in the last six months"),
+    Reason("RS_LATEST_STATUS", "最近一期还款状态不佳", "Latest repayment status is late"),
+    Reason("RS_RECENCY_DELINQUENCY", "距上次逾期时间较短", "Short time since the last late payment"),
+    Reason("RS_BILL_VOLATILITY", "账单金额波动较大", "Large swings in statement balances"),
+    Reason("RS_SPENDING_GROWTH", "消费金额变化异常", "Unusual change in spending"),
+    Reason("RS_INACTIVITY", "账户较少使用", "Little use of the account"),
+    Reason("RS_OVERLIMIT", "账单金额曾超过授信额度", "Balance went over the credit limit"),
+    Reason("RS_PAYMENT_LEVEL", "还款金额相对额度偏低", "Low repayments relative to the limit"),
+    Reason("RS_LIMIT_LEVEL", "现有额度水平", "Current limit level"),
+    Reason("RS_AGE", "持卡人年龄段的历史风险较高", "Higher historical risk in the holder's age band"),
+    Reason("RS_OTHER", "其他风险特征", "Other risk characteristics"),
+    # Policy reasons.
+    Reason("P_INCREASE_GOOD_RISK", "信用表现良好，额度使用充分，提升额度", "Good credit record and well-used limit: limit raised"),
+    Reason("P_DECREASE_HIGH_RISK", "风险评级较低，降低额度", "Low risk grade: limit lowered"),
+    Reason("P_DECREASE_DORMANT", "账户长期未使用，降低额度", "Account unused for a long time: limit lowered"),
+    Reason("P_UNCHANGED", "综合评估后维持现有额度", "Limit kept after review"),
+    Reason("P_CAP_PRODUCT", "已达产品额度上限", "Product maximum limit reached"),
+    Reason("P_CAP_REGULATORY", "受单户授信监管上限约束", "Regulatory limit per borrower reached"),
+    Reason("P_CAP_INCOME", "受收入水平约束", "Limited by income"),
+    Reason("P_GUARD_MAX_INCREASE", "单次提额幅度受限", "Increase per review is capped"),
+    Reason("P_GUARD_RECENT_DELINQUENCY", "近期有逾期，暂不提额", "Recent late payment: no increase for now"),
+    Reason("P_GUARD_OPT_OUT", "您已选择不接受主动提额", "You opted out of unsolicited increases"),
+    Reason("P_GUARD_OFFER_ONLY", "您选择提额前先征得同意，已转为提额邀请", "You asked to be asked first: increase made as an offer"),
+    Reason("P_FLOOR_OUTSTANDING", "降额后额度不低于已用额度", "Reduced limit kept at or above the balance owed"),
+    Reason("P_FLOOR_PRODUCT_MIN", "已达产品最低额度", "Product minimum limit reached"),
+    Reason("P_MIN_CHANGE", "调整幅度过小，维持现有额度", "Change too small to apply: limit kept"),
+]
+
+CATALOGUE: dict[str, Reason] = {reason.code: reason for reason in _REASONS}
+
+# Profile feature -> risk reason code. Features absent here fall back to RS_OTHER.
+FEATURE_REASONS: dict[str, str] = {
+    "utilisation_latest": "RS_UTILISATION",
+    "utilisation_mean_6m": "RS_UTILISATION",
+    "utilisation_max_6m": "RS_UTILISATION",
+    "utilisation_trend": "RS_UTILISATION_TREND",
+    "payment_ratio_mean": "RS_PAYMENT_RATIO",
+    "full_payment_share": "RS_FULL_PAYMENT",
+    "months_delinquent_6m": "RS_DELINQUENCY",
+    "worst_dpd_6m": "RS_WORST_STATUS",
+    "latest_dpd": "RS_LATEST_STATUS",
+    "months_since_delinquency": "RS_RECENCY_DELINQUENCY",
+    "bill_volatility": "RS_BILL_VOLATILITY",
+    "spending_growth": "RS_SPENDING_GROWTH",
+    "inactive_months_6m": "RS_INACTIVITY",
+    "months_since_active": "RS_INACTIVITY",
+    "overlimit_months_6m": "RS_OVERLIMIT",
+    "payment_to_limit": "RS_PAYMENT_LEVEL",
+    "limit_amount": "RS_LIMIT_LEVEL",
+    "age": "RS_AGE",
+}
+
+
+def reason_for_feature(feature: str) -> str:
+    """Return the risk reason code of a profile feature (``RS_OTHER`` when unmapped)."""
+    return FEATURE_REASONS.get(feature, "RS_OTHER")
+
+
+def reason_text(code: str, locale: str = "zh") -> str:
+    """Return the text of reason ``code`` in ``locale``; an unknown code returns itself."""
+    reason = CATALOGUE.get(code)
+    return reason.text(locale) if reason else code

@@ -1,0 +1,3 @@
+"""Messages of the cli area."""
+
+MESSAGES: dict[str, dict[str, str]] = {}

@@ -1,0 +1,3 @@
+"""Messages of the imports area."""
+
+MESSAGES: dict[str, dict[str, str]] = {}

@@ -1,0 +1,3 @@
+"""Messages of the notices area."""
+
+MESSAGES: dict[str, dict[str, str]] = {}

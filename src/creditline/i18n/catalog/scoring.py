@@ -1,0 +1,3 @@
+"""Messages of the scoring area."""
+
+MESSAGES: dict[str, dict[str, str]] = {}
