@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, engine factory, Alembic migrations and the ledger store."""

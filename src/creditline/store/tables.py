@@ -1,0 +1,231 @@
+"""SQLAlchemy Core tables. Money columns are BIGINT minor units; timestamps are UTC."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from creditline.store.types import BigIntegerPK, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = String(64)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("customer_id", ID, primary_key=True),
+    Column("birth_year", Integer),
+    Column("monthly_income", BigInteger),
+    Column("consents", String(200), nullable=False, server_default=""),
+    # Protected attributes: kept for fairness reporting, excluded from every model.
+    Column("sex", String(32)),
+    Column("marital_status", String(32)),
+    Column("education", String(32)),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+credit_lines = Table(
+    "credit_lines",
+    metadata,
+    Column("account_id", ID, primary_key=True),
+    Column("customer_id", ID, ForeignKey("customers.customer_id"), nullable=False, index=True),
+    Column("product", ID, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("opened_on", Date),
+    Column("approved_limit", BigInteger, nullable=False),
+    Column("outstanding", BigInteger, nullable=False),
+    Column("temporary_limit", BigInteger, nullable=False, server_default="0"),
+    Column("temporary_expires_at", UTCDateTime()),
+    Column("customer_cap", BigInteger),
+    Column("customer_frozen", Boolean, nullable=False, server_default="0"),
+    Column("risk_frozen", Boolean, nullable=False, server_default="0"),
+    Column("increase_preference", String(8), nullable=False, server_default="auto"),
+    # Optimistic concurrency: every write is "UPDATE ... WHERE version = :read_version".
+    Column("version", Integer, nullable=False),
+    Column("ledger_seq", Integer, nullable=False),
+    Column("ledger_head", String(64)),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    CheckConstraint("approved_limit >= 0", name="approved_limit_non_negative"),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("account_id", ID, ForeignKey("credit_lines.account_id"), primary_key=True),
+    Column("statement_month", Date, primary_key=True),
+    Column("bill_amount", BigInteger, nullable=False),
+    Column("paid_amount", BigInteger, nullable=False),
+    Column("min_due", BigInteger),
+    Column("dpd", Integer, nullable=False),
+)
+
+transactions = Table(
+    "transactions",
+    metadata,
+    Column("transaction_id", BigIntegerPK, primary_key=True, autoincrement=True),
+    Column("account_id", ID, ForeignKey("credit_lines.account_id"), nullable=False, index=True),
+    Column("posted_at", Date, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("category", String(64)),
+)
+
+bureau_reports = Table(
+    "bureau_reports",
+    metadata,
+    Column("customer_id", ID, ForeignKey("customers.customer_id"), primary_key=True),
+    Column("report_date", Date, primary_key=True),
+    Column("external_debt", BigInteger, nullable=False),
+    Column("lenders_count", Integer, nullable=False),
+    Column("inquiries_3m", Integer, nullable=False),
+    Column("enforcement", Boolean, nullable=False),
+)
+
+outcomes = Table(
+    "outcomes",
+    metadata,
+    Column("account_id", ID, ForeignKey("credit_lines.account_id"), primary_key=True),
+    Column("as_of", Date, primary_key=True),
+    Column("bad", Boolean, nullable=False),
+)
+
+import_runs = Table(
+    "import_runs",
+    metadata,
+    Column("import_id", String(36), primary_key=True),
+    Column("imported_at", UTCDateTime(), nullable=False),
+    Column("source", String(400), nullable=False),
+    Column("row_counts", JSON, nullable=False),
+)
+
+models = Table(
+    "models",
+    metadata,
+    Column("model_version", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("metrics", JSON, nullable=False),
+    Column("artifact", Text, nullable=False),
+    CheckConstraint("status IN ('challenger', 'champion', 'retired')", name="status_known"),
+)
+
+review_batches = Table(
+    "review_batches",
+    metadata,
+    Column("batch_id", String(36), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("proposed_by", String(64), nullable=False),
+    Column("as_of_month", Date),
+    Column("policy_version", String(120), nullable=False),
+    Column("policy_document", Text, nullable=False),
+    Column("model_version", String(64), nullable=False),
+    Column("approved_by", String(64)),
+    Column("approved_at", UTCDateTime()),
+    Column("applied_at", UTCDateTime()),
+    Column("summary", JSON, nullable=False),
+    CheckConstraint(
+        "status IN ('proposed', 'approved', 'applying', 'applied', 'rejected')", name="status_known"
+    ),
+)
+
+review_items = Table(
+    "review_items",
+    metadata,
+    Column("batch_id", String(36), ForeignKey("review_batches.batch_id"), primary_key=True),
+    Column("account_id", ID, ForeignKey("credit_lines.account_id"), primary_key=True),
+    Column("customer_id", ID, nullable=False),
+    Column("line_version", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("old_limit", BigInteger, nullable=False),
+    Column("proposed_limit", BigInteger, nullable=False),
+    Column("direction", String(10), nullable=False),
+    Column("offer_only", Boolean, nullable=False),
+    Column("risk_band", String(16)),
+    Column("score", Float),
+    Column("pd", Float),
+    Column("reason_codes", JSON, nullable=False),
+    Column("inputs", JSON, nullable=False),
+    # proposed -> applied | offered | stale | unchanged | error
+    Column("status", String(12), nullable=False),
+    Column("error", String(400)),
+    Column("adjustment_id", String(36)),
+    Index("ix_review_items_batch_status", "batch_id", "status"),
+)
+
+adjustments = Table(
+    "adjustments",
+    metadata,
+    Column("adjustment_id", String(36), primary_key=True),
+    Column("account_id", ID, ForeignKey("credit_lines.account_id"), nullable=False, index=True),
+    Column("channel", String(10), nullable=False),
+    Column("direction", String(10), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("old_limit", BigInteger, nullable=False),
+    Column("new_limit", BigInteger, nullable=False),
+    Column("reason_codes", JSON, nullable=False),
+    Column("policy_version", String(120)),
+    Column("model_version", String(64)),
+    Column("batch_id", String(36), index=True),
+    Column("decided_by", String(64), nullable=False),
+    Column("decided_at", UTCDateTime(), nullable=False),
+    Column("inputs", JSON, nullable=False),
+)
+
+notices = Table(
+    "notices",
+    metadata,
+    # The outbox cursor: consumers read notices with notice_id greater than their last one.
+    Column("notice_id", BigIntegerPK, primary_key=True, autoincrement=True),
+    Column("customer_id", ID, nullable=False, index=True),
+    Column("account_id", ID, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("adjustment_id", String(36)),
+    Column("title_zh", String(200), nullable=False),
+    Column("body_zh", Text, nullable=False),
+    Column("title_en", String(200), nullable=False),
+    Column("body_en", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("acknowledged_at", UTCDateTime()),
+)
+
+ledger_events = Table(
+    "ledger_events",
+    metadata,
+    Column("id", BigIntegerPK, primary_key=True, autoincrement=True),
+    Column("stream_id", ID, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("event_type", String(40), nullable=False),
+    Column("occurred_at", UTCDateTime(), nullable=False),
+    # Canonical JSON text exactly as hashed, so re-serialisation can never alter it.
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("stream_id", "seq", name="uq_ledger_events_stream_seq"),
+)
