@@ -6,7 +6,7 @@ that each key has both locales and the same fields in each.
 
 from __future__ import annotations
 
-from creditline.i18n.catalog import cli, errors, imports, notices, scoring
+from creditline.i18n.catalog import cli, errors, imports, notices, profile, scoring
 
 Catalog = dict[str, dict[str, str]]
 
@@ -22,5 +22,10 @@ def _merge(*parts: Catalog) -> Catalog:
 
 
 MESSAGES: Catalog = _merge(
-    errors.MESSAGES, imports.MESSAGES, cli.MESSAGES, notices.MESSAGES, scoring.MESSAGES
+    errors.MESSAGES,
+    imports.MESSAGES,
+    cli.MESSAGES,
+    notices.MESSAGES,
+    scoring.MESSAGES,
+    profile.MESSAGES,
 )
