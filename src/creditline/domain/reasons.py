@@ -43,6 +43,9 @@ _REASONS = [
     Reason("RS_PAYMENT_LEVEL", "还款金额相对额度偏低", "Low repayments relative to the limit"),
     Reason("RS_LIMIT_LEVEL", "现有额度水平", "Current limit level"),
     Reason("RS_AGE", "持卡人年龄段的历史风险较高", "Higher historical risk in the holder's age band"),
+    Reason("RS_TENURE", "开户时间较短", "Account opened only recently"),
+    Reason("RS_MIN_PAYMENT", "有月份未还足最低还款额", "Months with less than the minimum payment"),
+    Reason("RS_CREDIT_BALANCE", "多还款（溢缴款）的月份较少", "Few months with more repaid than owed"),
     Reason("RS_OTHER", "其他风险特征", "Other risk characteristics"),
     # Policy reasons.
     Reason("P_INCREASE_GOOD_RISK", "信用表现良好，额度使用充分，提升额度", "Good credit record and well-used limit: limit raised"),
@@ -83,6 +86,9 @@ FEATURE_REASONS: dict[str, str] = {
     "payment_to_limit": "RS_PAYMENT_LEVEL",
     "limit_amount": "RS_LIMIT_LEVEL",
     "age": "RS_AGE",
+    "months_on_book": "RS_TENURE",
+    "min_payment_miss_6m": "RS_MIN_PAYMENT",
+    "credit_balance_months_6m": "RS_CREDIT_BALANCE",
 }
 
 
