@@ -1,19 +1,24 @@
 """The message catalogue, split by area and merged here into one mapping.
 
-Every entry maps a locale ("zh", "en") to a :meth:`str.format` template. A test checks
-that each key has both locales and the same fields in each.
+Every module in this package defines ``MESSAGES``; all of them are merged at import, so
+adding an area means adding a module, with no edit here. Each entry maps a locale
+("zh", "en") to a :meth:`str.format` template. A test checks that each key has both
+locales and the same fields in each.
 """
 
 from __future__ import annotations
 
-from creditline.i18n.catalog import cli, errors, imports, notices, profile, scoring
+import importlib
+import pkgutil
 
 Catalog = dict[str, dict[str, str]]
 
 
-def _merge(*parts: Catalog) -> Catalog:
+def _merge() -> Catalog:
     merged: Catalog = {}
-    for part in parts:
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        part: Catalog = module.MESSAGES
         clash = merged.keys() & part.keys()
         if clash:
             raise RuntimeError(f"message keys defined twice: {sorted(clash)}")
@@ -21,11 +26,4 @@ def _merge(*parts: Catalog) -> Catalog:
     return merged
 
 
-MESSAGES: Catalog = _merge(
-    errors.MESSAGES,
-    imports.MESSAGES,
-    cli.MESSAGES,
-    notices.MESSAGES,
-    scoring.MESSAGES,
-    profile.MESSAGES,
-)
+MESSAGES: Catalog = _merge()

@@ -1,0 +1,167 @@
+"""Read endpoints for lines, adjustments, ledger history and review batches.
+
+NOTE: these endpoints have no authentication yet. Serve them on 127.0.0.1 only, behind
+the lender's gateway, until customer tokens and staff roles are in place.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import Connection, select
+
+from creditline.api import views
+from creditline.api.deps import clock, connection, locale
+from creditline.api.schemas import (
+    AdjustmentPublic,
+    BatchItemPublic,
+    BatchPublic,
+    LedgerEventPublic,
+    LinePublic,
+    Page,
+)
+from creditline.clock import Clock
+from creditline.errors import NotFound
+from creditline.store.tables import adjustments, credit_lines, ledger_events, review_batches, review_items
+
+router = APIRouter(prefix="/v1")
+
+Conn = Annotated[Connection, Depends(connection)]
+Locale = Annotated[str, Depends(locale)]
+PageSize = Annotated[int, Query(ge=1, le=500, description="Rows per page, 1 to 500")]
+After = Annotated[str | None, Query(description="Cursor: the next_cursor of the previous page")]
+
+
+def _get_line(conn: Connection, account_id: str) -> object:
+    row = conn.execute(select(credit_lines).where(credit_lines.c.account_id == account_id)).first()
+    if row is None:
+        raise NotFound(kind="credit line", ident=account_id)
+    return row
+
+
+@router.get("/lines", response_model=Page[LinePublic], tags=["lines"], summary="List credit lines")
+def list_lines(
+    conn: Conn,
+    now_clock: Annotated[Clock, Depends(clock)],
+    customer_id: str | None = None,
+    limit: PageSize = 100,
+    after: After = None,
+) -> Page[LinePublic]:
+    query = select(credit_lines).order_by(credit_lines.c.account_id).limit(limit + 1)
+    if customer_id is not None:
+        query = query.where(credit_lines.c.customer_id == customer_id)
+    if after is not None:
+        query = query.where(credit_lines.c.account_id > after)
+    rows = conn.execute(query).all()
+    now = now_clock.now()
+    page = rows[:limit]
+    cursor = page[-1].account_id if len(rows) > limit else None
+    return Page[LinePublic](items=[views.line_public(row, now) for row in page], next_cursor=cursor)
+
+
+@router.get("/lines/{account_id}", response_model=LinePublic, tags=["lines"], summary="One credit line with derived values")
+def get_line(account_id: str, conn: Conn, now_clock: Annotated[Clock, Depends(clock)]) -> LinePublic:
+    return views.line_public(_get_line(conn, account_id), now_clock.now())
+
+
+@router.get(
+    "/lines/{account_id}/adjustments",
+    response_model=list[AdjustmentPublic],
+    tags=["lines"],
+    summary="Every adjustment of a line, newest first",
+)
+def line_adjustments(account_id: str, conn: Conn, lang: Locale) -> list[AdjustmentPublic]:
+    _get_line(conn, account_id)
+    rows = conn.execute(
+        select(adjustments)
+        .where(adjustments.c.account_id == account_id)
+        .order_by(adjustments.c.decided_at.desc(), adjustments.c.adjustment_id)
+    ).all()
+    return [views.adjustment_public(row, lang) for row in rows]
+
+
+@router.get(
+    "/lines/{account_id}/events",
+    response_model=list[LedgerEventPublic],
+    tags=["lines"],
+    summary="The line's ledger events in sequence order, with their hashes",
+)
+def line_events(account_id: str, conn: Conn) -> list[LedgerEventPublic]:
+    _get_line(conn, account_id)
+    rows = conn.execute(
+        select(ledger_events).where(ledger_events.c.stream_id == account_id).order_by(ledger_events.c.seq)
+    ).all()
+    return [views.event_public(row) for row in rows]
+
+
+@router.get("/adjustments", response_model=Page[AdjustmentPublic], tags=["adjustments"], summary="List adjustments")
+def list_adjustments(
+    conn: Conn,
+    lang: Locale,
+    batch_id: str | None = None,
+    channel: str | None = None,
+    limit: PageSize = 100,
+    after: After = None,
+) -> Page[AdjustmentPublic]:
+    query = select(adjustments).order_by(adjustments.c.adjustment_id).limit(limit + 1)
+    if batch_id is not None:
+        query = query.where(adjustments.c.batch_id == batch_id)
+    if channel is not None:
+        query = query.where(adjustments.c.channel == channel)
+    if after is not None:
+        query = query.where(adjustments.c.adjustment_id > after)
+    rows = conn.execute(query).all()
+    page = rows[:limit]
+    cursor = page[-1].adjustment_id if len(rows) > limit else None
+    return Page[AdjustmentPublic](items=[views.adjustment_public(row, lang) for row in page], next_cursor=cursor)
+
+
+@router.get("/batches", response_model=list[BatchPublic], tags=["review"], summary="Review batches, newest first")
+def list_batches(conn: Conn, lang: Locale, status: str | None = None) -> list[BatchPublic]:
+    query = select(review_batches).order_by(review_batches.c.created_at.desc())
+    if status is not None:
+        query = query.where(review_batches.c.status == status)
+    return [views.batch_public(row, lang) for row in conn.execute(query)]
+
+
+@router.get("/batches/{batch_id}", response_model=BatchPublic, tags=["review"], summary="One review batch")
+def get_batch(batch_id: str, conn: Conn, lang: Locale) -> BatchPublic:
+    row = conn.execute(select(review_batches).where(review_batches.c.batch_id == batch_id)).first()
+    if row is None:
+        raise NotFound(kind="batch", ident=batch_id)
+    return views.batch_public(row, lang)
+
+
+@router.get(
+    "/batches/{batch_id}/items",
+    response_model=Page[BatchItemPublic],
+    tags=["review"],
+    summary="Proposals of a batch, one per line",
+)
+def batch_items(
+    batch_id: str,
+    conn: Conn,
+    lang: Locale,
+    direction: str | None = None,
+    status: str | None = None,
+    limit: PageSize = 100,
+    after: After = None,
+) -> Page[BatchItemPublic]:
+    get_batch(batch_id, conn, lang)
+    query = (
+        select(review_items)
+        .where(review_items.c.batch_id == batch_id)
+        .order_by(review_items.c.account_id)
+        .limit(limit + 1)
+    )
+    if direction is not None:
+        query = query.where(review_items.c.direction == direction)
+    if status is not None:
+        query = query.where(review_items.c.status == status)
+    if after is not None:
+        query = query.where(review_items.c.account_id > after)
+    rows = conn.execute(query).all()
+    page = rows[:limit]
+    cursor = page[-1].account_id if len(rows) > limit else None
+    return Page[BatchItemPublic](items=[views.item_public(row, lang) for row in page], next_cursor=cursor)

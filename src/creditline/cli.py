@@ -1,0 +1,132 @@
+"""Command-line entry point: ``creditline``.
+
+The output language comes from ``--lang``, then CREDITLINE_LANG, then LC_ALL,
+LC_MESSAGES and LANG; Chinese when none is set. It is decided before the commands are
+built, so help texts follow it too.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from creditline import logs
+from creditline.errors import CreditlineError, ImportRejected
+from creditline.i18n import LOCALES, locale_from_environment, normalize_locale, translate
+from creditline.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def _pick_locale(argv: list[str]) -> str:
+    for position, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and position + 1 < len(argv):
+            value = argv[position + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value is not None:
+            return normalize_locale(value) or "zh"
+    explicit = os.environ.get("CREDITLINE_LANG")
+    if explicit:
+        return normalize_locale(explicit) or "zh"
+    return locale_from_environment()
+
+
+class Context:
+    """Per-invocation state shared by the commands."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+        self.out = Console(highlight=False)
+        self.err = Console(stderr=True, highlight=False)
+        self.database_url: str | None = None
+
+    def t(self, key: str, **params: Any) -> str:
+        return translate(key, self.locale, **params)
+
+    def settings(self) -> Settings:
+        settings = Settings.from_environment()
+        if self.database_url:
+            from dataclasses import replace
+
+            settings = replace(settings, database_url=self.database_url)
+        return settings
+
+    def engine(self, upgrade_schema: bool = True) -> Any:
+        from creditline.store.db import make_engine, upgrade
+
+        engine = make_engine(self.settings().database_url)
+        if upgrade_schema:
+            upgrade(engine)
+        return engine
+
+
+def build_app(ctx: Context) -> typer.Typer:
+    """Build the Typer application with help texts in ``ctx.locale``."""
+    from creditline import commands
+
+    t = ctx.t
+    app = typer.Typer(help=t("cli.help.app"), no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+    @app.callback()
+    def main_options(
+        lang: Annotated[str | None, typer.Option("--lang", help=t("cli.help.lang"))] = None,
+        database_url: Annotated[str | None, typer.Option("--database-url", help=t("cli.help.database_url"))] = None,
+    ) -> None:
+        if lang is not None and normalize_locale(lang) not in LOCALES:
+            ctx.err.print(t("cli.bad_lang", value=lang))
+            raise typer.Exit(2)
+        ctx.database_url = database_url
+
+    commands.register(app, ctx)
+    return app
+
+
+def _print_row_errors(ctx: Context, error: ImportRejected, limit: int = 50) -> None:
+    ctx.err.print(ctx.t("cli.import.rejected_header", count=len(error.row_errors), shown=min(limit, len(error.row_errors))))
+    table = Table(show_header=True)
+    for key in ("cli.col.file", "cli.col.line", "cli.col.column", "cli.col.problem"):
+        table.add_column(ctx.t(key))
+    for row in error.row_errors[:limit]:
+        table.add_row(str(row.file), str(row.line or ""), str(row.column or ""), row.render(ctx.locale))
+    ctx.err.print(table)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; every creditline error becomes a message in the chosen language and exit code 1."""
+    args = sys.argv[1:] if argv is None else argv
+    ctx = Context(_pick_locale(args))
+    app = build_app(ctx)
+    try:
+        logs.configure(Settings.from_environment())
+        app(args=args, prog_name="creditline", standalone_mode=False)
+    except CreditlineError as error:
+        if isinstance(error, ImportRejected):
+            _print_row_errors(ctx, error)
+        ctx.err.print(ctx.t("cli.error", message=error.render(ctx.locale)), style="red")
+        sys.exit(1)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except SystemExit:
+        raise
+    except Exception as error:  # click's own usage errors arrive here in standalone_mode=False
+        import click
+
+        if isinstance(error, click.exceptions.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        if isinstance(error, click.exceptions.Abort):
+            sys.exit(130)
+        raise
+
+
+if __name__ == "__main__":
+    main()

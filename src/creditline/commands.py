@@ -1,0 +1,276 @@
+"""The CLI's commands. Each one parses options, calls a service function and prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from creditline.clock import SystemClock
+from creditline.domain.money import format_amount
+from creditline.domain.reasons import reason_text
+
+if TYPE_CHECKING:
+    from creditline.cli import Context
+    from creditline.service.review import BatchSummary
+
+DEFAULT_POLICY = Path(__file__).with_name("policies") / "taiwan_demo.yaml"
+
+
+def operator_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
+def print_summary(ctx: Context, summary: BatchSummary) -> None:
+    t = ctx.t
+    ctx.out.print(t("cli.review.title", batch_id=summary.batch_id, status=summary.status), style="bold")
+    ctx.out.print(t("cli.review.versions", policy_version=summary.policy_version, model_version=summary.model_version))
+    currency = summary.currency if summary.currency != "mixed" else "CNY"
+    table = Table()
+    table.add_column(t("cli.review.col.kind"))
+    table.add_column(t("cli.review.col.count"), justify="right")
+    table.add_column(t("cli.review.col.amount", currency=currency), justify="right")
+    table.add_row(t("cli.review.increase"), f"{summary.increases:,}", "+" + format_amount(summary.increase_amount, currency))
+    table.add_row(t("cli.review.decrease"), f"{summary.decreases:,}", "-" + format_amount(summary.decrease_amount, currency))
+    table.add_row(t("cli.review.unchanged"), f"{summary.unchanged:,}", "0")
+    table.add_row(t("cli.review.offers"), f"{summary.offers:,}", "")
+    if summary.errors:
+        table.add_row(t("cli.review.errors"), f"{summary.errors:,}", "")
+    ctx.out.print(table)
+    ctx.out.print(t("cli.review.top_reasons"))
+    for code, count in summary.top_reasons:
+        ctx.out.print(t("cli.review.reason_line", code=code, text=reason_text(code, ctx.locale), count=f"{count:,}"))
+
+
+def _register_import(app: typer.Typer, ctx: Context) -> None:
+    t = ctx.t
+
+    @app.command("import", help=t("cli.help.import"))
+    def import_command(folder: Annotated[Path, typer.Argument(help=t("cli.help.import_dir"))]) -> None:
+        from creditline.service.imports import import_folder
+
+        result = import_folder(ctx.engine(), folder, SystemClock())
+        for table, columns in result.ignored_columns.items():
+            ctx.out.print(t("cli.import.ignored_columns", table=table, columns=", ".join(columns)))
+        counts = result.row_counts
+        ctx.out.print(
+            t(
+                "cli.import.done",
+                import_id=result.import_id,
+                customers=counts.get("customers", 0),
+                accounts=counts.get("accounts", 0),
+                statements=counts.get("statements", 0),
+                opened=result.lines_opened,
+                synced=result.balances_synced,
+            )
+        )
+
+
+def _register_datasets(app: typer.Typer, ctx: Context) -> None:
+    t = ctx.t
+    datasets = typer.Typer(help=t("cli.help.datasets"), no_args_is_help=True)
+    app.add_typer(datasets, name="datasets")
+
+    @datasets.command("taiwan-default", help=t("cli.help.taiwan"))
+    def taiwan_default(
+        from_path: Annotated[Path | None, typer.Option("--from", help=t("cli.help.from_path"))] = None,
+        out_dir: Annotated[Path, typer.Option("--out", help=t("cli.help.out_dir"))] = Path("taiwan_default"),
+        fmt: Annotated[str, typer.Option("--format", help=t("cli.help.format"))] = "csv",
+    ) -> None:
+        from creditline.datasets.taiwan import convert_taiwan_default, locate_taiwan_source
+
+        source = locate_taiwan_source(from_path, ctx.settings().data_home)
+        summary = convert_taiwan_default(source, out_dir, fmt=fmt)
+        ctx.out.print(t("cli.datasets.done", rows=f"{summary.rows:,}", defaults=f"{summary.defaults:,}", out_dir=out_dir))
+
+
+def _register_model(app: typer.Typer, ctx: Context) -> None:
+    t = ctx.t
+    model = typer.Typer(help=t("cli.help.model"), no_args_is_help=True)
+    app.add_typer(model, name="model")
+
+    @model.command("train", help=t("cli.help.train"))
+    def train(
+        train_share: Annotated[float, typer.Option("--train-share", help=t("cli.help.train_share"))] = 0.7,
+        by: Annotated[str | None, typer.Option("--by", help=t("cli.help.by"))] = None,
+    ) -> None:
+        from creditline.service.models import train_scorecard
+
+        result = train_scorecard(ctx.engine(), SystemClock(), trained_by=by or operator_name(), train_share=train_share)
+        print_training(ctx, result)
+
+
+def print_training(ctx: Context, result: object) -> None:
+    t = ctx.t
+    model = result.model  # type: ignore[attr-defined]
+    ctx.out.print(
+        t(
+            "cli.train.done",
+            model_version=model.model_version,
+            n_train=f"{result.n_train:,}",  # type: ignore[attr-defined]
+            n_holdout=f"{result.n_holdout:,}",  # type: ignore[attr-defined]
+        )
+    )
+    names = [feature.name for feature in model.features]
+    ctx.out.print(t("cli.train.features", count=len(names), names=", ".join(names)))
+    metrics = result.holdout_metrics  # type: ignore[attr-defined]
+    ctx.out.print(t("cli.train.metrics", auc=metrics["auc"], ks=metrics["ks"], gini=metrics["gini"]), style="bold")
+
+
+def load_policy_file(path: Path) -> tuple[object, str]:
+    from creditline.policy import load_policy
+
+    policy = load_policy(path)
+    return policy, path.read_text(encoding="utf-8")
+
+
+def _register_review(app: typer.Typer, ctx: Context) -> None:
+    t = ctx.t
+    review = typer.Typer(help=t("cli.help.review"), no_args_is_help=True)
+    app.add_typer(review, name="review")
+
+    @review.command("run", help=t("cli.help.review_run"))
+    def run(
+        policy_path: Annotated[Path, typer.Option("--policy", help=t("cli.help.policy"))] = DEFAULT_POLICY,
+        by: Annotated[str | None, typer.Option("--by", help=t("cli.help.by"))] = None,
+    ) -> None:
+        from creditline.service.review import propose_review
+
+        policy, document = load_policy_file(policy_path)
+        summary = propose_review(ctx.engine(), policy, document, SystemClock(), proposed_by=by or operator_name())  # type: ignore[arg-type]
+        print_summary(ctx, summary)
+        ctx.out.print(t("cli.review.next_approve", batch_id=summary.batch_id))
+
+    @review.command("approve", help=t("cli.help.review_approve"))
+    def approve(
+        batch_id: str,
+        by: Annotated[str, typer.Option("--by", help=t("cli.help.by"))],
+    ) -> None:
+        from creditline.service.review import approve_batch
+
+        approve_batch(ctx.engine(), batch_id, SystemClock(), approved_by=by)
+        ctx.out.print(t("cli.review.approved", batch_id=batch_id, name=by))
+
+    @review.command("apply", help=t("cli.help.review_apply"))
+    def apply(
+        batch_id: str,
+        chunk_size: Annotated[int | None, typer.Option("--chunk-size", min=1, help=t("cli.help.chunk_size"))] = None,
+    ) -> None:
+        apply_with_progress(ctx, batch_id, chunk_size)
+
+    @review.command("show", help=t("cli.help.review_show"))
+    def show(batch_id: str) -> None:
+        from creditline.service.review import batch_summary
+
+        print_summary(ctx, batch_summary(ctx.engine(), batch_id))
+
+
+def apply_with_progress(ctx: Context, batch_id: str, chunk_size: int | None = None) -> None:
+    from sqlalchemy import func, select
+
+    from creditline.service.review import apply_batch
+    from creditline.store.tables import review_items
+
+    engine = ctx.engine()
+    zone = ctx.settings().zone
+    with engine.connect() as conn:
+        pending = conn.scalar(
+            select(func.count()).where(review_items.c.batch_id == batch_id, review_items.c.status == "proposed")
+        )
+    totals = {"applied": 0, "offered": 0, "stale": 0}
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=ctx.err, transient=True) as progress:
+        task = progress.add_task(ctx.t("cli.review.applying"), total=pending or 0)
+        while True:
+            report = apply_batch(engine, batch_id, SystemClock(), zone, chunk_size=chunk_size, max_chunks=1)
+            totals["applied"] += report.applied
+            totals["offered"] += report.offered
+            totals["stale"] += report.stale
+            progress.advance(task, report.applied + report.offered + report.stale)
+            if report.complete:
+                break
+    ctx.out.print(ctx.t("cli.review.applied", batch_id=batch_id, **{k: f"{v:,}" for k, v in totals.items()}))
+
+
+def _register_ledger(app: typer.Typer, ctx: Context) -> None:
+    t = ctx.t
+    ledger = typer.Typer(help=t("cli.help.ledger"), no_args_is_help=True)
+    app.add_typer(ledger, name="ledger")
+
+    @ledger.command("verify", help=t("cli.help.verify"))
+    def verify() -> None:
+        if not verify_and_print(ctx):
+            raise typer.Exit(1)
+
+
+def verify_and_print(ctx: Context) -> bool:
+    from creditline.service.ledger import verify
+
+    report = verify(ctx.engine())
+    t = ctx.t
+    if report.ok:
+        ctx.out.print(t("cli.ledger.ok", streams=f"{report.streams:,}", events=f"{report.events:,}"), style="green")
+        return True
+    ctx.err.print(t("cli.ledger.bad", count=len(report.faults)), style="red")
+    first = report.first_fault
+    assert first is not None
+    problem = t(first.problem, **first.detail)
+    ctx.err.print(t("cli.ledger.first_bad", row_id=first.row_id, stream_id=first.stream_id, seq=first.seq, problem=problem))
+    for fault in report.faults[:20]:
+        if fault is not first:
+            detail = t(fault.problem, **fault.detail)
+            ctx.err.print(t("cli.ledger.fault_line", stream_id=fault.stream_id, row_id=fault.row_id, seq=fault.seq, problem=detail))
+    return False
+
+
+def _register_db(app: typer.Typer, ctx: Context) -> None:
+    db = typer.Typer(help=ctx.t("cli.help.db"), no_args_is_help=True)
+    app.add_typer(db, name="db")
+
+    @db.command("upgrade", help=ctx.t("cli.help.upgrade"))
+    def upgrade_command() -> None:
+        ctx.engine(upgrade_schema=True)
+        ctx.out.print(ctx.t("cli.db.upgraded"))
+
+
+def _register_serve(app: typer.Typer, ctx: Context) -> None:
+    t = ctx.t
+
+    @app.command("serve", help=t("cli.help.serve"))
+    def serve(
+        host: Annotated[str, typer.Option("--host", help=t("cli.help.host"))] = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", help=t("cli.help.port"))] = 8000,
+    ) -> None:
+        serve_api(ctx, host, port)
+
+
+def serve_api(ctx: Context, host: str, port: int) -> None:
+    import uvicorn
+
+    from creditline.api.app import create_app
+
+    settings = ctx.settings()
+    ctx.engine(upgrade_schema=True).dispose()
+    ctx.out.print(ctx.t("cli.serve.start", host=host, port=port))
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def register(app: typer.Typer, ctx: Context) -> None:
+    from creditline.demo import register_demo
+
+    _register_import(app, ctx)
+    _register_datasets(app, ctx)
+    _register_model(app, ctx)
+    _register_review(app, ctx)
+    _register_ledger(app, ctx)
+    _register_db(app, ctx)
+    _register_serve(app, ctx)
+    register_demo(app, ctx)

@@ -1,0 +1,12 @@
+"""Messages of the HTTP API."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "api.title.not_found": {"zh": "未找到", "en": "Not found"},
+    "api.title.invalid": {"zh": "请求无效", "en": "Invalid request"},
+    "api.title.conflict": {"zh": "状态冲突", "en": "Conflict"},
+    "api.title.internal": {"zh": "内部错误", "en": "Internal error"},
+    "api.title.policy": {"zh": "不符合额度策略", "en": "Limit policy violation"},
+    "api.error.route_not_found": {"zh": "接口 {path} 不存在：请查看 /docs 中的接口列表。", "en": "No endpoint at {path}: see /docs for the list of endpoints."},
+    "api.error.validation": {"zh": "参数 {location} 无效：{problem}", "en": "Parameter {location} is invalid: {problem}"},
+    "api.error.method_not_allowed": {"zh": "接口 {path} 不支持 {method} 方法。", "en": "{path} does not accept {method}."},
+}

@@ -1,0 +1,25 @@
+"""Messages of the periodic review: batch states and approval rules."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "kind.batch": {"zh": "调额批次", "en": "Review batch"},
+    "kind.line": {"zh": "额度账户", "en": "Credit line"},
+    "kind.model": {"zh": "模型", "en": "Model"},
+    "review.error.wrong_status": {
+        "zh": "批次 {batch_id} 当前状态为“{status}”，不能执行“{action}”：需要状态 {expected}。",
+        "en": "Batch {batch_id} is '{status}', so it cannot be {action}; it must be {expected}.",
+    },
+    "review.error.same_approver": {
+        "zh": "批次 {batch_id} 由 {name} 提交，须由另一位审批人批准（额度策略要求提交人与审批人不同）。",
+        "en": "Batch {batch_id} was proposed by {name}; another officer must approve it (the limit policy requires a different approver).",
+    },
+    "review.error.empty_name": {
+        "zh": "审批人姓名不能为空：请用 --by 指定。",
+        "en": "Approver name is empty: pass it with --by.",
+    },
+    "review.error.stale_item": {
+        "zh": "额度账户在批次生成后已变更（版本 {expected} → {actual}），本条未执行。",
+        "en": "The line changed after the batch was proposed (version {expected} -> {actual}); this item was skipped.",
+    },
+    "review.action.approve": {"zh": "批准", "en": "approved"},
+    "review.action.apply": {"zh": "执行", "en": "applied"},
+}

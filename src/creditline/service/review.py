@@ -1,0 +1,447 @@
+"""Periodic portfolio review: propose a batch, approve it, apply it in chunks.
+
+A batch moves proposed -> approved -> applying -> applied. Each item (one line) moves
+from "proposed" to "applied", "offered" or "stale" in the same transaction that writes
+its adjustment, ledger event and notice, so an interrupted apply can simply run again.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from sqlalchemy import Connection, Engine, and_, bindparam, insert, select, update
+
+from creditline.clock import Clock
+from creditline.domain.adjustment import Channel, Direction
+from creditline.domain.events import EventType
+from creditline.errors import Conflict, InvalidInput, NotFound
+from creditline.policy import Policy, evaluate_portfolio, parse_policy
+from creditline.profile import build_profiles
+from creditline.scoring import Scorecard
+from creditline.service.notices import render_notice
+from creditline.store import frames
+from creditline.store.ledger import StreamHead, chain_event
+from creditline.store.registry import champion_artifact
+from creditline.store.tables import (
+    adjustments,
+    credit_lines,
+    ledger_events,
+    notices,
+    review_batches,
+    review_items,
+)
+
+logger = logging.getLogger(__name__)
+
+# Profile values copied into each item so an auditor sees which data drove the decision.
+EXPLAINED_INPUTS = (
+    "as_of_month",
+    "n_months",
+    "utilisation_latest",
+    "utilisation_mean_6m",
+    "payment_ratio_mean",
+    "months_delinquent_6m",
+    "months_since_delinquency",
+    "inactive_months_6m",
+    "monthly_income",
+    "outstanding",
+)
+INSERT_CHUNK = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    """Counts and amounts (minor units) of one batch, by direction, with its top reasons."""
+
+    batch_id: str
+    status: str
+    currency: str
+    lines: int
+    increases: int
+    increase_amount: int
+    decreases: int
+    decrease_amount: int
+    unchanged: int
+    offers: int
+    errors: int
+    top_reasons: list[tuple[str, int]]
+    policy_version: str
+    model_version: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lines": self.lines,
+            "currency": self.currency,
+            "increases": self.increases,
+            "increase_amount": self.increase_amount,
+            "decreases": self.decreases,
+            "decrease_amount": self.decrease_amount,
+            "unchanged": self.unchanged,
+            "offers": self.offers,
+            "errors": self.errors,
+            "top_reasons": [[code, count] for code, count in self.top_reasons],
+        }
+
+
+def _portfolio_frame(conn: Connection, model: Scorecard) -> pl.DataFrame:
+    lines = frames.load_lines(conn)
+    statements = frames.load_statements(conn)
+    customers = frames.load_customers(conn)
+    profiles = build_profiles(lines, statements, customers)
+    scored = model.score(profiles).rename({"reason_codes": "risk_reasons"})
+    return lines.join(scored.drop("customer_id"), on="account_id", how="left").join(
+        customers.select("customer_id", "monthly_income"), on="customer_id", how="left"
+    )
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:  # NaN has no JSON form
+        return None
+    return value
+
+
+def _item_rows(batch_id: str, evaluated: pl.DataFrame) -> list[dict[str, Any]]:
+    inputs = [name for name in EXPLAINED_INPUTS if name in evaluated.columns]
+    rows = []
+    for row in evaluated.iter_rows(named=True):
+        if row.get("error"):
+            status = "error"
+        elif row["direction"] == Direction.UNCHANGED:
+            status = "unchanged"
+        else:
+            status = "proposed"
+        rows.append(
+            {
+                "batch_id": batch_id,
+                "account_id": row["account_id"],
+                "customer_id": row["customer_id"],
+                "line_version": row["version"],
+                "currency": row["currency"],
+                "old_limit": row["approved_limit"],
+                "proposed_limit": row["proposed_limit"],
+                "direction": row["direction"],
+                "offer_only": bool(row["offer_only"]),
+                "risk_band": row.get("risk_band"),
+                "score": _json_value(row.get("score")),
+                "pd": _json_value(row.get("pd")),
+                "reason_codes": list(row["reason_codes"] or []),
+                "inputs": {name: _json_value(row[name]) for name in inputs},
+                "status": status,
+                "error": row.get("error"),
+            }
+        )
+    return rows
+
+
+def summarize(batch_id: str, status: str, items: list[dict[str, Any]], policy_version: str, model_version: str) -> BatchSummary:
+    """Summarise item rows: counts and summed limit changes by direction, top 5 reasons."""
+    reasons: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
+    amounts: Counter[str] = Counter()
+    offers = errors = 0
+    for item in items:
+        if item["status"] == "error":
+            errors += 1
+            continue
+        direction = item["direction"]
+        counts[direction] += 1
+        amounts[direction] += abs(item["proposed_limit"] - item["old_limit"])
+        offers += bool(item["offer_only"]) and direction == Direction.INCREASE
+        if direction != Direction.UNCHANGED:
+            reasons.update(item["reason_codes"])
+    currencies = {item["currency"] for item in items}
+    return BatchSummary(
+        batch_id=batch_id,
+        status=status,
+        currency=currencies.pop() if len(currencies) == 1 else "mixed",
+        lines=len(items),
+        increases=counts[Direction.INCREASE],
+        increase_amount=amounts[Direction.INCREASE],
+        decreases=counts[Direction.DECREASE],
+        decrease_amount=amounts[Direction.DECREASE],
+        unchanged=counts[Direction.UNCHANGED],
+        offers=offers,
+        errors=errors,
+        top_reasons=reasons.most_common(5),
+        policy_version=policy_version,
+        model_version=model_version,
+    )
+
+
+def propose_review(
+    engine: Engine, policy: Policy, policy_document: str, clock: Clock, *, proposed_by: str
+) -> BatchSummary:
+    """Profile, score and evaluate every line, and store the proposals as a new batch."""
+    if not proposed_by.strip():
+        raise InvalidInput("review.error.empty_name")
+    with engine.connect() as conn:
+        model = Scorecard.from_json(champion_artifact(conn))
+        portfolio = _portfolio_frame(conn, model)
+    evaluated = evaluate_portfolio(policy, portfolio)
+    batch_id = str(uuid.uuid4())
+    items = _item_rows(batch_id, evaluated)
+    summary = summarize(batch_id, "proposed", items, policy.version_tag, model.model_version)
+    as_of = evaluated["as_of_month"].max() if "as_of_month" in evaluated.columns else None
+    with engine.begin() as conn:
+        conn.execute(
+            insert(review_batches).values(
+                batch_id=batch_id,
+                status="proposed",
+                created_at=clock.now(),
+                proposed_by=proposed_by,
+                as_of_month=as_of,
+                policy_version=policy.version_tag,
+                policy_document=policy_document,
+                model_version=model.model_version,
+                summary=summary.to_json(),
+            )
+        )
+        for start in range(0, len(items), INSERT_CHUNK):
+            conn.execute(insert(review_items), items[start : start + INSERT_CHUNK])
+    logger.info(
+        "review batch %s proposed: %d lines, %d increases, %d decreases",
+        batch_id,
+        summary.lines,
+        summary.increases,
+        summary.decreases,
+    )
+    return summary
+
+
+def _load_batch(conn: Connection, batch_id: str) -> Any:
+    batch = conn.execute(select(review_batches).where(review_batches.c.batch_id == batch_id)).first()
+    if batch is None:
+        raise NotFound(kind="batch", ident=batch_id)
+    return batch
+
+
+def _require_status(batch: Any, expected: tuple[str, ...], action: str) -> None:
+    if batch.status not in expected:
+        raise Conflict(
+            "review.error.wrong_status",
+            batch_id=batch.batch_id,
+            status=batch.status,
+            action=action,
+            expected="/".join(expected),
+        )
+
+
+def approve_batch(engine: Engine, batch_id: str, clock: Clock, *, approved_by: str) -> None:
+    """Record an officer's approval; the approver must differ from the proposer unless the policy allows it."""
+    if not approved_by.strip():
+        raise InvalidInput("review.error.empty_name")
+    with engine.begin() as conn:
+        batch = _load_batch(conn, batch_id)
+        _require_status(batch, ("proposed",), "approve")
+        policy = parse_policy(batch.policy_document)
+        if policy.approval.require_distinct_approver and approved_by == batch.proposed_by:
+            raise Conflict("review.error.same_approver", batch_id=batch_id, name=approved_by)
+        conn.execute(
+            update(review_batches)
+            .where(review_batches.c.batch_id == batch_id, review_batches.c.status == "proposed")
+            .values(status="approved", approved_by=approved_by, approved_at=clock.now())
+        )
+    logger.info("review batch %s approved", batch_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyReport:
+    batch_id: str
+    applied: int
+    offered: int
+    stale: int
+    chunks: int
+    complete: bool
+
+
+def _apply_chunk(conn: Connection, batch: Any, items: list[Any], clock: Clock, zone: ZoneInfo) -> Counter[str]:
+    now = clock.now()
+    account_ids = [item.account_id for item in items]
+    query = select(credit_lines).where(credit_lines.c.account_id.in_(account_ids))
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    lines = {row.account_id: row for row in conn.execute(query)}
+
+    outcome: Counter[str] = Counter()
+    adjustment_rows, event_rows, notice_rows, line_updates, item_updates = [], [], [], [], []
+    for item in items:
+        line = lines[item.account_id]
+        if line.version != item.line_version:
+            item_updates.append({"b_account_id": item.account_id, "status": "stale", "adjustment_id": None,
+                                 "error": f"version {item.line_version} -> {line.version}"})
+            outcome["stale"] += 1
+            continue
+        reasons = list(item.reason_codes)
+        notice_kind = "offer" if item.offer_only else item.direction
+        notice_rows.append(
+            {
+                "customer_id": line.customer_id,
+                "account_id": line.account_id,
+                "kind": f"review_{notice_kind}",
+                "created_at": now,
+                **render_notice(
+                    notice_kind,
+                    account_id=line.account_id,
+                    currency=line.currency,
+                    old_limit=line.approved_limit,
+                    new_limit=item.proposed_limit,
+                    reason_codes=reasons,
+                    effective_at=now,
+                    zone=zone,
+                ),
+            }
+        )
+        if item.offer_only:
+            item_updates.append({"b_account_id": item.account_id, "status": "offered", "adjustment_id": None, "error": None})
+            outcome["offered"] += 1
+            continue
+        adjustment_id = str(uuid.uuid4())
+        notice_rows[-1]["adjustment_id"] = adjustment_id
+        adjustment_rows.append(
+            {
+                "adjustment_id": adjustment_id,
+                "account_id": line.account_id,
+                "channel": str(Channel.REVIEW),
+                "direction": item.direction,
+                "currency": line.currency,
+                "old_limit": line.approved_limit,
+                "new_limit": item.proposed_limit,
+                "reason_codes": reasons,
+                "policy_version": batch.policy_version,
+                "model_version": batch.model_version,
+                "batch_id": batch.batch_id,
+                "decided_by": batch.approved_by,
+                "decided_at": now,
+                "inputs": item.inputs,
+            }
+        )
+        head = StreamHead(line.ledger_seq, line.ledger_head)
+        payload = {
+            "adjustment_id": adjustment_id,
+            "channel": str(Channel.REVIEW),
+            "old_limit": line.approved_limit,
+            "new_limit": item.proposed_limit,
+            "currency": line.currency,
+            "reason_codes": reasons,
+            "policy_version": batch.policy_version,
+            "model_version": batch.model_version,
+            "batch_id": batch.batch_id,
+            "proposed_by": batch.proposed_by,
+            "approved_by": batch.approved_by,
+            "inputs": item.inputs,
+        }
+        event_rows.append(chain_event(head, line.account_id, EventType.LIMIT_ADJUSTED, now, payload))
+        line_updates.append(
+            {
+                "b_account_id": line.account_id,
+                "b_version": line.version,
+                "approved_limit": item.proposed_limit,
+                "version": line.version + 1,
+                "ledger_seq": head.seq,
+                "ledger_head": head.hash,
+                "updated_at": now,
+            }
+        )
+        item_updates.append({"b_account_id": item.account_id, "status": "applied", "adjustment_id": adjustment_id, "error": None})
+        outcome["applied"] += 1
+
+    if line_updates:
+        conn.execute(
+            update(credit_lines)
+            .where(
+                and_(
+                    credit_lines.c.account_id == bindparam("b_account_id"),
+                    credit_lines.c.version == bindparam("b_version"),
+                )
+            )
+            .values(
+                approved_limit=bindparam("approved_limit"),
+                version=bindparam("version"),
+                ledger_seq=bindparam("ledger_seq"),
+                ledger_head=bindparam("ledger_head"),
+                updated_at=bindparam("updated_at"),
+            ),
+            line_updates,
+        )
+    if adjustment_rows:
+        conn.execute(insert(adjustments), adjustment_rows)
+    if event_rows:
+        conn.execute(insert(ledger_events), event_rows)
+    if notice_rows:
+        for row in notice_rows:
+            row.setdefault("adjustment_id", None)
+        conn.execute(insert(notices), notice_rows)
+    conn.execute(
+        update(review_items)
+        .where(
+            and_(
+                review_items.c.batch_id == batch.batch_id,
+                review_items.c.account_id == bindparam("b_account_id"),
+                review_items.c.status == "proposed",
+            )
+        )
+        .values(status=bindparam("status"), adjustment_id=bindparam("adjustment_id"), error=bindparam("error")),
+        item_updates,
+    )
+    return outcome
+
+
+def apply_batch(
+    engine: Engine,
+    batch_id: str,
+    clock: Clock,
+    zone: ZoneInfo,
+    *,
+    chunk_size: int | None = None,
+    max_chunks: int | None = None,
+) -> ApplyReport:
+    """Apply an approved batch chunk by chunk; safe to interrupt and run again.
+
+    Each chunk is one transaction: line updates (version-checked), adjustments, ledger
+    events, notices and item statuses land together or not at all. A line changed since
+    the batch was proposed is marked "stale" and left alone.
+    """
+    with engine.begin() as conn:
+        batch = _load_batch(conn, batch_id)
+        _require_status(batch, ("approved", "applying"), "apply")
+        conn.execute(update(review_batches).where(review_batches.c.batch_id == batch_id).values(status="applying"))
+        size = chunk_size or parse_policy(batch.policy_document).approval.chunk_size
+    totals: Counter[str] = Counter()
+    chunks = 0
+    while max_chunks is None or chunks < max_chunks:
+        with engine.begin() as conn:
+            items = conn.execute(
+                select(review_items)
+                .where(review_items.c.batch_id == batch_id, review_items.c.status == "proposed")
+                .order_by(review_items.c.account_id)
+                .limit(size)
+            ).all()
+            if not items:
+                conn.execute(
+                    update(review_batches)
+                    .where(review_batches.c.batch_id == batch_id)
+                    .values(status="applied", applied_at=clock.now())
+                )
+                logger.info("review batch %s applied: %s", batch_id, dict(totals))
+                return ApplyReport(batch_id, totals["applied"], totals["offered"], totals["stale"], chunks, True)
+            totals += _apply_chunk(conn, batch, items, clock, zone)
+        chunks += 1
+        logger.info("review batch %s chunk %d applied (%d items)", batch_id, chunks, len(items))
+    return ApplyReport(batch_id, totals["applied"], totals["offered"], totals["stale"], chunks, False)
+
+
+def batch_summary(engine: Engine, batch_id: str) -> BatchSummary:
+    """Return the stored summary of a batch with its current status."""
+    with engine.connect() as conn:
+        batch = _load_batch(conn, batch_id)
+        items = [dict(row._mapping) for row in conn.execute(select(review_items).where(review_items.c.batch_id == batch_id))]
+    return summarize(batch_id, batch.status, items, batch.policy_version, batch.model_version)
