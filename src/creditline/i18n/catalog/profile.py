@@ -5,9 +5,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{table} 表缺少列：{columns}。请按数据规范补齐这些列后重试。",
         "en": "Table {table} is missing columns: {columns}. Add them as the data contract describes and retry.",
     },
-    "profile.column_not_integer": {
-        "zh": "{table}.{column} 的类型是 {dtype}，应为以分为单位的整数。请先用导入功能转换金额。",
-        "en": "Column {table}.{column} has type {dtype} but must hold integers in minor units; convert amounts with the importer first.",
+    "profile.wrong_column_type": {
+        "zh": "{table}.{column} 的类型是 {dtype}，应为 {expected}。金额须为以分为单位的整数，请先用导入功能转换。",
+        "en": "Column {table}.{column} has type {dtype}, expected {expected}. Amounts must be integers in minor units; convert them with the importer first.",
     },
     "profile.duplicate_keys": {
         "zh": "{table} 表中有 {count} 行的主键（{key}）重复，例如 {example}。每个主键只能保留一行。",
