@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from creditline import logs
 from creditline.errors import CreditlineError, ImportRejected
@@ -91,13 +90,10 @@ def build_app(ctx: Context) -> typer.Typer:
 
 
 def _print_row_errors(ctx: Context, error: ImportRejected, limit: int = 50) -> None:
-    ctx.err.print(ctx.t("cli.import.rejected_header", count=len(error.row_errors), shown=min(limit, len(error.row_errors))))
-    table = Table(show_header=True)
-    for key in ("cli.col.file", "cli.col.line", "cli.col.column", "cli.col.problem"):
-        table.add_column(ctx.t(key))
+    shown = min(limit, len(error.row_errors))
+    ctx.err.print(ctx.t("cli.import.rejected_header", count=len(error.row_errors), shown=shown))
     for row in error.row_errors[:limit]:
-        table.add_row(str(row.file), str(row.line or ""), str(row.column or ""), row.render(ctx.locale))
-    ctx.err.print(table)
+        ctx.err.print("  " + row.render(ctx.locale), markup=False)
 
 
 def main(argv: list[str] | None = None) -> None:

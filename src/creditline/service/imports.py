@@ -90,7 +90,7 @@ def _identity_errors(accounts: pl.DataFrame, existing: dict[str, Any], source: s
                         line=position + 2,
                         column=name,
                         value=str(row[name]),
-                        key="import.error.identity_changed",
+                        key="import.identity_changed",
                         params={"account_id": row["account_id"], "stored": getattr(stored, name)},
                     )
                 )
@@ -217,7 +217,8 @@ def persist_portfolio(conn: Connection, portfolio: Portfolio, source: str, clock
     now = clock.now()
     accounts = portfolio.accounts
     existing = _existing_lines(conn, accounts["account_id"].to_list())
-    errors = _identity_errors(accounts, existing, portfolio.source_files.get("accounts", "accounts"))
+    accounts_file = portfolio.source_files.get("accounts")
+    errors = _identity_errors(accounts, existing, accounts_file.name if accounts_file else "accounts")
     if errors:
         raise ImportRejected(errors)
 
@@ -237,7 +238,8 @@ def persist_portfolio(conn: Connection, portfolio: Portfolio, source: str, clock
     counts = dict(portfolio.row_counts)
     conn.execute(insert(import_runs).values(import_id=import_id, imported_at=now, source=source, row_counts=counts))
     logger.info("import %s stored: %s, %d lines opened, %d balances synced", import_id, counts, opened, synced)
-    return ImportResult(import_id, counts, opened, synced, dict(portfolio.ignored_columns))
+    ignored = {table: list(columns) for table, columns in portfolio.ignored_columns.items() if columns}
+    return ImportResult(import_id, counts, opened, synced, ignored)
 
 
 def import_folder(engine: Engine, folder: Path, clock: Clock) -> ImportResult:

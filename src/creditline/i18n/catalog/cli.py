@@ -48,10 +48,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "cli.import.rejected_header": {"zh": "以下数据行有错误（共 {count} 行，显示前 {shown} 行）：", "en": "These rows have errors ({count} in all, first {shown} shown):"},
     "cli.import.ignored_columns": {"zh": "已忽略未知列：{table}：{columns}", "en": "Unknown columns ignored: {table}: {columns}"},
-    "cli.col.file": {"zh": "文件", "en": "File"},
-    "cli.col.line": {"zh": "行", "en": "Line"},
-    "cli.col.column": {"zh": "列", "en": "Column"},
-    "cli.col.problem": {"zh": "问题", "en": "Problem"},
     "cli.datasets.done": {
         "zh": "已转换 {rows} 个账户（违约 {defaults} 个）到 {out_dir}。",
         "en": "Converted {rows} accounts ({defaults} defaults) into {out_dir}.",

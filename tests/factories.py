@@ -1,0 +1,57 @@
+"""Small synthetic portfolios written as contract CSV files."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+MONTHS = ("2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11")
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def write_portfolio(folder: Path, n_accounts: int = 40, *, with_outcomes: bool = True) -> Path:
+    """Write customers, accounts, statements and outcomes for ``n_accounts`` CNY card lines.
+
+    Every fourth account pays little and runs late; those are the "bad" outcomes, so a
+    scorecard fitted on the data has something to find.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    customers, accounts, statements, outcomes = [], [], [], []
+    for index in range(1, n_accounts + 1):
+        customer_id, account_id = f"C{index:04d}", f"A{index:04d}"
+        risky = index % 4 == 0
+        limit = 20000 + 1000 * (index % 7)
+        customers.append([customer_id, 1970 + index % 30, 12000 + 100 * index, "bureau;income", "female", "single"])
+        bills = [limit * (0.9 if risky else 0.2 + 0.05 * (index % 5)) for _ in MONTHS]
+        outstanding = int(bills[-1])
+        accounts.append([account_id, customer_id, "card", "CNY", "2020-01-15", limit, outstanding, "auto"])
+        for month_index, month in enumerate(MONTHS):
+            bill = int(bills[month_index]) + 10 * month_index
+            paid = int(bill * (0.05 if risky else 1.0)) if month_index else 0
+            dpd = 30 if risky and month_index >= 3 else 0
+            statements.append([account_id, month, bill, paid, "", dpd])
+        outcomes.append([account_id, "2026-11-30", 1 if risky else 0])
+    write_csv(
+        folder / "customers.csv",
+        ["customer_id", "birth_year", "monthly_income", "consents", "sex", "marital_status"],
+        customers,
+    )
+    write_csv(
+        folder / "accounts.csv",
+        ["account_id", "customer_id", "product", "currency", "opened_on", "approved_limit", "outstanding", "increase_preference"],
+        accounts,
+    )
+    write_csv(
+        folder / "statements.csv",
+        ["account_id", "statement_month", "bill_amount", "paid_amount", "min_due", "dpd"],
+        statements,
+    )
+    if with_outcomes:
+        write_csv(folder / "outcomes.csv", ["account_id", "as_of", "bad"], outcomes)
+    return folder
