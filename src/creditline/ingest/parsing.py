@@ -15,7 +15,7 @@ import polars as pl
 from creditline.contracts import Column, Kind
 from creditline.domain.money import MAX_MINOR, format_amount
 from creditline.ingest.problems import RowError
-from creditline.ingest.reading import LINE, RawTable
+from creditline.ingest.reading import CSV_SUFFIX, LINE, RawTable
 
 # Every currency a contract column allows has two minor digits in ISO 4217, so one
 # scale fits all amounts. A unit test checks this against the contract.
@@ -66,9 +66,11 @@ def parse_table(raw: RawTable, problems: list[RowError]) -> pl.DataFrame | None:
             value, error = parse_column(column, pl.col(column.name))
             computed += [value.alias(column.name + _VALUE_SUFFIX), error.alias(column.name + _ERROR_SUFFIX)]
             checked_columns.append(column)
-        elif column.required:
-            line = 1 if raw.file.endswith(".csv") else None
-            problems.append(RowError(raw.file, line, column.name, None, "import.missing_column", {}))
+        elif column.required or column.name in raw.unreadable_columns:
+            # An unreadable column already has its problem; a missing one gets it here.
+            if column.name not in raw.unreadable_columns:
+                line = 1 if raw.path.suffix == CSV_SUFFIX else None
+                problems.append(RowError(raw.file, line, column.name, None, "import.missing_column", {}))
             computed.append(pl.lit(None, dtype=DTYPES[column.kind]).alias(column.name + _VALUE_SUFFIX))
         else:
             value, _ = parse_column(column, pl.lit(column.default, dtype=pl.Utf8))

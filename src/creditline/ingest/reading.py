@@ -29,15 +29,17 @@ MAX_ECHO_CHARS = 120
 class RawTable:
     """The text of one table's file, before any column is parsed.
 
-    ``frame`` contains one Utf8 column per contract column found in the file plus
-    :data:`LINE`. It is None when the file could not be read at all; ``problems``
-    then says why.
+    ``frame`` contains one Utf8 column per readable contract column of the file plus
+    :data:`LINE`. It is None when the file could not be read at all, and ``problems``
+    then says why. ``unreadable_columns`` are contract columns present in the file with
+    a type that cannot be read; they have a problem of their own.
     """
 
     table: Table
     path: Path
     frame: pl.DataFrame | None
     ignored_columns: tuple[str, ...] = ()
+    unreadable_columns: tuple[str, ...] = ()
     problems: list[RowError] = field(default_factory=list)
 
     @property
@@ -212,6 +214,7 @@ def read_parquet_table(table: Table, path: Path) -> RawTable:
             raw.problems.append(
                 RowError(raw.file, None, name, None, "import.unsupported_type", {"dtype": str(frame.schema[name])})
             )
+            raw.unreadable_columns += (name,)
             continue
         texts.append(expr.alias(name))
     converted = frame.select(texts).with_row_index(LINE, offset=1).with_columns(pl.col(LINE).cast(pl.Int64))

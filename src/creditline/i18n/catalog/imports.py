@@ -168,11 +168,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "dataset.not_integer": {
         "zh": "{path} 第 {line} 行，列 {column}：“{value}”不是整数（该列共有 {count} 处此类问题）：请使用未经修改的原始数据文件。",
-        "en": "{path}, line {line}, column {column}: '{value}' is not a whole number ({count} cells of this column have this problem); use the original, unmodified data file.",
+        "en": "{path}, line {line}, column {column}: '{value}' is not a whole number (cells of this column with this problem: {count}); use the original, unmodified data file.",
     },
     "dataset.unknown_code": {
         "zh": "{path} 第 {line} 行，列 {column}：“{value}”不是已知代码 {allowed} 之一（该列共有 {count} 处此类问题）：请使用未经修改的原始数据文件。",
-        "en": "{path}, line {line}, column {column}: '{value}' is not one of the known codes {allowed} ({count} cells of this column have this problem); use the original, unmodified data file.",
+        "en": "{path}, line {line}, column {column}: '{value}' is not one of the known codes {allowed} (cells of this column with this problem: {count}); use the original, unmodified data file.",
     },
     "dataset.duplicate_id": {
         "zh": "{path} 中 ID {value} 出现了不止一次：请使用未经修改的原始数据文件。",

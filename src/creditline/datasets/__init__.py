@@ -1,0 +1,1 @@
+"""Converters that turn public credit data sets into creditline import folders."""
