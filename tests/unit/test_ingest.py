@@ -653,7 +653,7 @@ def test_import_messages_have_both_locales_and_same_fields() -> None:
         assert zh_fields == en_fields, key
 
 
-def test_every_problem_key_in_catalogue(tmp_path: Path) -> None:
+def test_every_problem_key_in_catalogue() -> None:
     used = {
         "import.table_missing", "import.table_ambiguous", "import.not_utf8", "import.empty_file",
         "import.unparseable", "import.line_break_in_field", "import.duplicate_column",
