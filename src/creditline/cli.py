@@ -5,7 +5,6 @@ LC_MESSAGES and LANG; Chinese when none is set. It is decided before the command
 built, so help texts follow it too.
 """
 
-from __future__ import annotations
 
 import logging
 import os

@@ -1,6 +1,5 @@
 """The CLI's commands. Each one parses options, calls a service function and prints."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -29,7 +28,7 @@ def operator_name() -> str:
         return "operator"
 
 
-def print_summary(ctx: Context, summary: BatchSummary) -> None:
+def print_summary(ctx: "Context", summary: "BatchSummary") -> None:
     t = ctx.t
     ctx.out.print(t("cli.review.title", batch_id=summary.batch_id, status=summary.status), style="bold")
     ctx.out.print(t("cli.review.versions", policy_version=summary.policy_version, model_version=summary.model_version))
@@ -50,7 +49,7 @@ def print_summary(ctx: Context, summary: BatchSummary) -> None:
         ctx.out.print(t("cli.review.reason_line", code=code, text=reason_text(code, ctx.locale), count=f"{count:,}"))
 
 
-def _register_import(app: typer.Typer, ctx: Context) -> None:
+def _register_import(app: typer.Typer, ctx: "Context") -> None:
     t = ctx.t
 
     @app.command("import", help=t("cli.help.import"))
@@ -74,7 +73,7 @@ def _register_import(app: typer.Typer, ctx: Context) -> None:
         )
 
 
-def _register_datasets(app: typer.Typer, ctx: Context) -> None:
+def _register_datasets(app: typer.Typer, ctx: "Context") -> None:
     t = ctx.t
     datasets = typer.Typer(help=t("cli.help.datasets"), no_args_is_help=True)
     app.add_typer(datasets, name="datasets")
@@ -92,7 +91,7 @@ def _register_datasets(app: typer.Typer, ctx: Context) -> None:
         ctx.out.print(t("cli.datasets.done", rows=f"{summary.rows:,}", defaults=f"{summary.defaults:,}", out_dir=out_dir))
 
 
-def _register_model(app: typer.Typer, ctx: Context) -> None:
+def _register_model(app: typer.Typer, ctx: "Context") -> None:
     t = ctx.t
     model = typer.Typer(help=t("cli.help.model"), no_args_is_help=True)
     app.add_typer(model, name="model")
@@ -108,7 +107,7 @@ def _register_model(app: typer.Typer, ctx: Context) -> None:
         print_training(ctx, result)
 
 
-def print_training(ctx: Context, result: object) -> None:
+def print_training(ctx: "Context", result: object) -> None:
     t = ctx.t
     model = result.model  # type: ignore[attr-defined]
     ctx.out.print(
@@ -119,7 +118,7 @@ def print_training(ctx: Context, result: object) -> None:
             n_holdout=f"{result.n_holdout:,}",  # type: ignore[attr-defined]
         )
     )
-    names = [feature.name for feature in model.features]
+    names = list(model.features)
     ctx.out.print(t("cli.train.features", count=len(names), names=", ".join(names)))
     metrics = result.holdout_metrics  # type: ignore[attr-defined]
     ctx.out.print(t("cli.train.metrics", auc=metrics["auc"], ks=metrics["ks"], gini=metrics["gini"]), style="bold")
@@ -132,7 +131,7 @@ def load_policy_file(path: Path) -> tuple[object, str]:
     return policy, path.read_text(encoding="utf-8")
 
 
-def _register_review(app: typer.Typer, ctx: Context) -> None:
+def _register_review(app: typer.Typer, ctx: "Context") -> None:
     t = ctx.t
     review = typer.Typer(help=t("cli.help.review"), no_args_is_help=True)
     app.add_typer(review, name="review")
@@ -173,7 +172,7 @@ def _register_review(app: typer.Typer, ctx: Context) -> None:
         print_summary(ctx, batch_summary(ctx.engine(), batch_id))
 
 
-def apply_with_progress(ctx: Context, batch_id: str, chunk_size: int | None = None) -> None:
+def apply_with_progress(ctx: "Context", batch_id: str, chunk_size: int | None = None) -> None:
     from sqlalchemy import func, select
 
     from creditline.service.review import apply_batch
@@ -200,7 +199,7 @@ def apply_with_progress(ctx: Context, batch_id: str, chunk_size: int | None = No
     ctx.out.print(ctx.t("cli.review.applied", batch_id=batch_id, **{k: f"{v:,}" for k, v in totals.items()}))
 
 
-def _register_ledger(app: typer.Typer, ctx: Context) -> None:
+def _register_ledger(app: typer.Typer, ctx: "Context") -> None:
     t = ctx.t
     ledger = typer.Typer(help=t("cli.help.ledger"), no_args_is_help=True)
     app.add_typer(ledger, name="ledger")
@@ -211,7 +210,7 @@ def _register_ledger(app: typer.Typer, ctx: Context) -> None:
             raise typer.Exit(1)
 
 
-def verify_and_print(ctx: Context) -> bool:
+def verify_and_print(ctx: "Context") -> bool:
     from creditline.service.ledger import verify
 
     report = verify(ctx.engine())
@@ -231,7 +230,7 @@ def verify_and_print(ctx: Context) -> bool:
     return False
 
 
-def _register_db(app: typer.Typer, ctx: Context) -> None:
+def _register_db(app: typer.Typer, ctx: "Context") -> None:
     db = typer.Typer(help=ctx.t("cli.help.db"), no_args_is_help=True)
     app.add_typer(db, name="db")
 
@@ -241,7 +240,7 @@ def _register_db(app: typer.Typer, ctx: Context) -> None:
         ctx.out.print(ctx.t("cli.db.upgraded"))
 
 
-def _register_serve(app: typer.Typer, ctx: Context) -> None:
+def _register_serve(app: typer.Typer, ctx: "Context") -> None:
     t = ctx.t
 
     @app.command("serve", help=t("cli.help.serve"))
@@ -252,7 +251,7 @@ def _register_serve(app: typer.Typer, ctx: Context) -> None:
         serve_api(ctx, host, port)
 
 
-def serve_api(ctx: Context, host: str, port: int) -> None:
+def serve_api(ctx: "Context", host: str, port: int) -> None:
     import uvicorn
 
     from creditline.api.app import create_app
@@ -263,7 +262,7 @@ def serve_api(ctx: Context, host: str, port: int) -> None:
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
-def register(app: typer.Typer, ctx: Context) -> None:
+def register(app: typer.Typer, ctx: "Context") -> None:
     from creditline.demo import register_demo
 
     _register_import(app, ctx)

@@ -1,6 +1,5 @@
 """``creditline demo``: the whole review journey on the real Taiwan card portfolio."""
 
-from __future__ import annotations
 
 import os
 import time
@@ -20,7 +19,7 @@ APPROVER = "officer.demo"
 STEPS = ("convert", "import", "train", "review", "approve", "apply", "verify")
 
 
-def register_demo(app: typer.Typer, ctx: Context) -> None:
+def register_demo(app: typer.Typer, ctx: "Context") -> None:
     t = ctx.t
 
     @app.command("demo", help=t("cli.help.demo"))
@@ -37,7 +36,7 @@ def register_demo(app: typer.Typer, ctx: Context) -> None:
             serve_api(ctx, "127.0.0.1", port)
 
 
-def run_demo(ctx: Context, workdir: Path, from_path: Path | None) -> None:
+def run_demo(ctx: "Context", workdir: Path, from_path: Path | None) -> None:
     """Convert, import, train, review, approve, apply and verify, printing each step."""
     from creditline.commands import apply_with_progress, load_policy_file, print_summary, print_training, verify_and_print
     from creditline.commands import DEFAULT_POLICY
