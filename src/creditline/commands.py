@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from creditline.clock import SystemClock
-from creditline.domain.money import format_amount
+from creditline.domain.money import format_grouped
 from creditline.domain.reasons import reason_text
 
 if TYPE_CHECKING:
@@ -37,8 +37,8 @@ def print_summary(ctx: "Context", summary: "BatchSummary") -> None:
     table.add_column(t("cli.review.col.kind"))
     table.add_column(t("cli.review.col.count"), justify="right")
     table.add_column(t("cli.review.col.amount", currency=currency), justify="right")
-    table.add_row(t("cli.review.increase"), f"{summary.increases:,}", "+" + format_amount(summary.increase_amount, currency))
-    table.add_row(t("cli.review.decrease"), f"{summary.decreases:,}", "-" + format_amount(summary.decrease_amount, currency))
+    table.add_row(t("cli.review.increase"), f"{summary.increases:,}", "+" + format_grouped(summary.increase_amount, currency))
+    table.add_row(t("cli.review.decrease"), f"{summary.decreases:,}", "-" + format_grouped(summary.decrease_amount, currency))
     table.add_row(t("cli.review.unchanged"), f"{summary.unchanged:,}", "0")
     table.add_row(t("cli.review.offers"), f"{summary.offers:,}", "")
     if summary.errors:

@@ -73,3 +73,10 @@ def test_rounding_to_step() -> None:
     assert round_down_to_step(500999, 1000) == 500000
     with pytest.raises(ValueError):
         round_up_to_step(1, 0)
+
+
+def test_format_grouped_for_display() -> None:
+    from creditline.domain.money import format_grouped
+
+    assert format_grouped(2_382_133_200, "TWD") == "23,821,332.00"
+    assert format_grouped(5, "CNY") == "0.05"

@@ -85,6 +85,16 @@ def format_amount(minor: int, currency: str = "CNY") -> str:
     return f"{value:.{digits}f}"
 
 
+def format_grouped(minor: int, currency: str = "CNY") -> str:
+    """Format minor units for people to read, with thousands separators (``"20,000.00"``).
+
+    For display only: :func:`parse_amount` rejects this form on purpose.
+    """
+    digits = minor_digits(currency)
+    value = Decimal(minor).scaleb(-digits)
+    return f"{value:,.{digits}f}"
+
+
 def to_decimal(minor: int, currency: str = "CNY") -> Decimal:
     """Return the amount in major units as an exact :class:`~decimal.Decimal`."""
     return Decimal(minor).scaleb(-minor_digits(currency))

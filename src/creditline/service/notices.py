@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from creditline.domain.money import format_amount
+from creditline.domain.money import format_grouped
 from creditline.domain.reasons import reason_text
 from creditline.i18n import LOCALES, translate
 
@@ -38,8 +38,8 @@ def render_notice(
     for locale in LOCALES:
         params: dict[str, Any] = {
             "tail": account_id[-4:],
-            "old": format_amount(old_limit, currency),
-            "new": format_amount(new_limit, currency),
+            "old": format_grouped(old_limit, currency),
+            "new": format_grouped(new_limit, currency),
             "currency": translate(f"currency.{currency}", locale),
             "reasons": _reasons(reason_codes, locale),
             "when": local_day,

@@ -224,14 +224,13 @@ def _load_batch(conn: Connection, batch_id: str) -> Any:
     return batch
 
 
-def _require_status(batch: Any, expected: tuple[str, ...], action: str) -> None:
+def _require_status(batch: Any, expected: tuple[str, ...]) -> None:
     if batch.status not in expected:
         raise Conflict(
             "review.error.wrong_status",
             batch_id=batch.batch_id,
             status=batch.status,
-            action=action,
-            expected="/".join(expected),
+            expected=" / ".join(expected),
         )
 
 
@@ -241,7 +240,7 @@ def approve_batch(engine: Engine, batch_id: str, clock: Clock, *, approved_by: s
         raise InvalidInput("review.error.empty_name")
     with engine.begin() as conn:
         batch = _load_batch(conn, batch_id)
-        _require_status(batch, ("proposed",), "approve")
+        _require_status(batch, ("proposed",))
         policy = parse_policy(batch.policy_document)
         if policy.approval.require_distinct_approver and approved_by == batch.proposed_by:
             raise Conflict("review.error.same_approver", batch_id=batch_id, name=approved_by)
@@ -412,7 +411,7 @@ def apply_batch(
     """
     with engine.begin() as conn:
         batch = _load_batch(conn, batch_id)
-        _require_status(batch, ("approved", "applying"), "apply")
+        _require_status(batch, ("approved", "applying"))
         conn.execute(update(review_batches).where(review_batches.c.batch_id == batch_id).values(status="applying"))
         size = chunk_size or parse_policy(batch.policy_document).approval.chunk_size
     totals: Counter[str] = Counter()

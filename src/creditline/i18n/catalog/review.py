@@ -5,8 +5,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kind.line": {"zh": "额度账户", "en": "Credit line"},
     "kind.model": {"zh": "模型", "en": "Model"},
     "review.error.wrong_status": {
-        "zh": "批次 {batch_id} 当前状态为“{status}”，不能执行“{action}”：需要状态 {expected}。",
-        "en": "Batch {batch_id} is '{status}', so it cannot be {action}; it must be {expected}.",
+        "zh": "批次 {batch_id} 当前状态为“{status}”，此操作要求状态为 {expected}。",
+        "en": "Batch {batch_id} is '{status}'; this step needs it to be {expected}.",
     },
     "review.error.same_approver": {
         "zh": "批次 {batch_id} 由 {name} 提交，须由另一位审批人批准（额度策略要求提交人与审批人不同）。",
@@ -20,6 +20,4 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "额度账户在批次生成后已变更（版本 {expected} → {actual}），本条未执行。",
         "en": "The line changed after the batch was proposed (version {expected} -> {actual}); this item was skipped.",
     },
-    "review.action.approve": {"zh": "批准", "en": "approved"},
-    "review.action.apply": {"zh": "执行", "en": "applied"},
 }

@@ -1,0 +1,142 @@
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from creditline.clock import FixedClock
+from creditline.errors import Conflict, ModelNotReady
+from creditline.policy import load_shipped_policy
+from creditline.service.imports import import_folder
+from creditline.service.ledger import verify
+from creditline.service.models import train_scorecard
+from creditline.service.review import apply_batch, approve_batch, batch_summary, propose_review
+from creditline.store.tables import adjustments, credit_lines, ledger_events, notices, review_items
+from tests.factories import write_portfolio
+
+POLICY_FILE = Path(__file__).parents[2] / "src" / "creditline" / "policies" / "default_cny.yaml"
+
+
+@pytest.fixture
+def proposed(engine: Engine, tmp_path: Path, clock: FixedClock) -> str:
+    import_folder(engine, write_portfolio(tmp_path / "in", 120), clock)
+    train_scorecard(engine, clock, trained_by="analyst")
+    policy = load_shipped_policy("default_cny")
+    summary = propose_review(engine, policy, POLICY_FILE.read_text(encoding="utf-8"), clock, proposed_by="alice")
+    return summary.batch_id
+
+
+def scalar(engine: Engine, query) -> int:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return int(conn.scalar(query))
+
+
+def test_review_needs_a_trained_model(engine: Engine, tmp_path: Path, clock: FixedClock) -> None:
+    import_folder(engine, write_portfolio(tmp_path / "in", 8), clock)
+    with pytest.raises(ModelNotReady):
+        propose_review(engine, load_shipped_policy("default_cny"), "", clock, proposed_by="alice")
+
+
+def test_proposal_covers_every_line(engine: Engine, proposed: str) -> None:
+    summary = batch_summary(engine, proposed)
+    assert summary.status == "proposed"
+    assert summary.lines == 120
+    assert summary.increases + summary.decreases + summary.unchanged + summary.errors == 120
+    assert summary.decreases > 0
+    assert scalar(engine, select(func.count()).select_from(adjustments)) == 0
+
+
+def test_proposer_cannot_approve_own_batch(engine: Engine, proposed: str, clock: FixedClock) -> None:
+    with pytest.raises(Conflict) as caught:
+        approve_batch(engine, proposed, clock, approved_by="alice")
+    assert caught.value.render("en") == (
+        f"Batch {proposed} was proposed by alice; another officer must approve it "
+        "(the limit policy requires a different approver)."
+    )
+    assert batch_summary(engine, proposed).status == "proposed"
+
+
+def test_apply_requires_approval(engine: Engine, proposed: str, clock: FixedClock) -> None:
+    with pytest.raises(Conflict) as caught:
+        apply_batch(engine, proposed, clock, clock_zone())
+    assert caught.value.render("en") == f"Batch {proposed} is 'proposed'; this step needs it to be approved / applying."
+
+
+def clock_zone():  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Asia/Shanghai")
+
+
+def test_interrupted_apply_resumes_without_repeating(engine: Engine, proposed: str, clock: FixedClock) -> None:
+    approve_batch(engine, proposed, clock, approved_by="bob")
+    changes = scalar(
+        engine,
+        select(func.count()).where(review_items.c.batch_id == proposed, review_items.c.status == "proposed"),
+    )
+
+    first = apply_batch(engine, proposed, clock, clock_zone(), chunk_size=25, max_chunks=1)
+    assert not first.complete
+    assert first.applied + first.offered == 25
+    second = apply_batch(engine, proposed, clock, clock_zone(), chunk_size=25)
+    assert second.complete
+
+    assert first.applied + second.applied + first.offered + second.offered == changes
+    assert scalar(engine, select(func.count()).select_from(adjustments)) == first.applied + second.applied
+    assert scalar(engine, select(func.count(func.distinct(adjustments.c.account_id)))) == first.applied + second.applied
+    assert scalar(engine, select(func.count()).select_from(notices)) == changes
+    assert scalar(engine, select(func.count()).select_from(ledger_events)) == 120 + first.applied + second.applied
+    assert batch_summary(engine, proposed).status == "applied"
+    with pytest.raises(Conflict):
+        apply_batch(engine, proposed, clock, clock_zone())
+    assert verify(engine).ok
+
+
+def test_applied_line_matches_item(engine: Engine, proposed: str, clock: FixedClock) -> None:
+    approve_batch(engine, proposed, clock, approved_by="bob")
+    apply_batch(engine, proposed, clock, clock_zone())
+    with engine.connect() as conn:
+        item = conn.execute(
+            select(review_items).where(review_items.c.batch_id == proposed, review_items.c.status == "applied").limit(1)
+        ).one()
+        line = conn.execute(select(credit_lines).where(credit_lines.c.account_id == item.account_id)).one()
+        adjustment = conn.execute(select(adjustments).where(adjustments.c.adjustment_id == item.adjustment_id)).one()
+        notice = conn.execute(select(notices).where(notices.c.adjustment_id == item.adjustment_id)).one()
+    assert line.approved_limit == item.proposed_limit
+    assert line.version == item.line_version + 1
+    assert (adjustment.old_limit, adjustment.new_limit) == (item.old_limit, item.proposed_limit)
+    assert adjustment.decided_by == "bob"
+    assert adjustment.channel == "review"
+    assert adjustment.reason_codes == item.reason_codes
+    assert item.account_id[-4:] in notice.body_zh
+    assert "Reasons:" in notice.body_en
+
+
+def test_line_changed_after_proposal_is_skipped(engine: Engine, proposed: str, clock: FixedClock, tmp_path: Path) -> None:
+    approve_batch(engine, proposed, clock, approved_by="bob")
+    with engine.connect() as conn:
+        target = conn.execute(
+            select(review_items).where(review_items.c.batch_id == proposed, review_items.c.status == "proposed").limit(1)
+        ).one()
+    folder = tmp_path / "in"
+    text = (folder / "accounts.csv").read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(text):
+        if line.startswith(target.account_id + ","):
+            fields = line.split(",")
+            fields[6] = str(int(fields[6]) + 1)
+            text[index] = ",".join(fields)
+    (folder / "accounts.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    import_folder(engine, folder, clock)
+
+    report = apply_batch(engine, proposed, clock, clock_zone())
+
+    assert report.stale == 1
+    with engine.connect() as conn:
+        status = conn.scalar(
+            select(review_items.c.status).where(
+                review_items.c.batch_id == proposed, review_items.c.account_id == target.account_id
+            )
+        )
+        limit = conn.scalar(select(credit_lines.c.approved_limit).where(credit_lines.c.account_id == target.account_id))
+    assert status == "stale"
+    assert limit == target.old_limit
+    assert verify(engine).ok
