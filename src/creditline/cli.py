@@ -31,11 +31,13 @@ def _pick_locale(argv: list[str]) -> str:
         elif arg.startswith("--lang="):
             value = arg.split("=", 1)[1]
         if value is not None:
-            return normalize_locale(value) or "zh"
-    explicit = os.environ.get("CREDITLINE_LANG")
-    if explicit:
-        return normalize_locale(explicit) or "zh"
-    return locale_from_environment()
+            chosen = normalize_locale(value)
+            if chosen:
+                return chosen
+            # An unsupported --lang is rejected by the callback, in the environment's language.
+            break
+    explicit = normalize_locale(os.environ.get("CREDITLINE_LANG"))
+    return explicit or locale_from_environment()
 
 
 class Context:
@@ -43,8 +45,10 @@ class Context:
 
     def __init__(self, locale: str) -> None:
         self.locale = locale
-        self.out = Console(highlight=False)
-        self.err = Console(stderr=True, highlight=False)
+        # Messages are printed as written: no cut at 80 columns when the output goes to a
+        # file or pipe, and no Rich markup, because they carry ids, names and paths from the data.
+        self.out = Console(highlight=False, soft_wrap=True, markup=False)
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
         self.database_url: str | None = None
 
     def t(self, key: str, **params: Any) -> str:
@@ -96,31 +100,22 @@ def _print_row_errors(ctx: Context, error: ImportRejected, limit: int = 50) -> N
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; every creditline error becomes a message in the chosen language and exit code 1."""
+    """Run the CLI; every creditline error becomes a message in the chosen language and exit code 1.
+
+    Click runs in standalone mode, so usage errors exit 2 with click's message and
+    ``typer.Exit(code)`` from a command becomes the process exit code.
+    """
     args = sys.argv[1:] if argv is None else argv
     ctx = Context(_pick_locale(args))
     app = build_app(ctx)
     try:
         logs.configure(Settings.from_environment())
-        app(args=args, prog_name="creditline", standalone_mode=False)
+        app(args=args, prog_name="creditline")
     except CreditlineError as error:
         if isinstance(error, ImportRejected):
             _print_row_errors(ctx, error)
         ctx.err.print(ctx.t("cli.error", message=error.render(ctx.locale)), style="red")
         sys.exit(1)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except SystemExit:
-        raise
-    except Exception as error:  # click's own usage errors arrive here in standalone_mode=False
-        import click
-
-        if isinstance(error, click.exceptions.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        if isinstance(error, click.exceptions.Abort):
-            sys.exit(130)
-        raise
 
 
 if __name__ == "__main__":

@@ -64,11 +64,11 @@ def _register_import(app: typer.Typer, ctx: "Context") -> None:
             t(
                 "cli.import.done",
                 import_id=result.import_id,
-                customers=counts.get("customers", 0),
-                accounts=counts.get("accounts", 0),
-                statements=counts.get("statements", 0),
-                opened=result.lines_opened,
-                synced=result.balances_synced,
+                customers=f"{counts.get('customers', 0):,}",
+                accounts=f"{counts.get('accounts', 0):,}",
+                statements=f"{counts.get('statements', 0):,}",
+                opened=f"{result.lines_opened:,}",
+                synced=f"{result.balances_synced:,}",
             )
         )
 
@@ -186,7 +186,8 @@ def apply_with_progress(ctx: "Context", batch_id: str, chunk_size: int | None = 
         )
     totals = {"applied": 0, "offered": 0, "stale": 0}
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=ctx.err, transient=True) as progress:
+    # Off when stderr is not a terminal: a pipe or log file would only get a stray blank line.
+    with Progress(*columns, console=ctx.err, transient=True, disable=not ctx.err.is_terminal) as progress:
         task = progress.add_task(ctx.t("cli.review.applying"), total=pending or 0)
         while True:
             report = apply_batch(engine, batch_id, SystemClock(), zone, chunk_size=chunk_size, max_chunks=1)
