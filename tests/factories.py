@@ -18,8 +18,9 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
 def write_portfolio(folder: Path, n_accounts: int = 40, *, with_outcomes: bool = True) -> Path:
     """Write customers, accounts, statements and outcomes for ``n_accounts`` CNY card lines.
 
-    Every fourth account pays little and runs late; those are the "bad" outcomes, so a
-    scorecard fitted on the data has something to find.
+    Every fourth account pays little and runs late. Two in three of those go bad, and one
+    in eleven of the others, so a scorecard fitted on the data has a signal to find, but
+    no characteristic separates goods from bads perfectly.
     """
     folder.mkdir(parents=True, exist_ok=True)
     customers, accounts, statements, outcomes = [], [], [], []
@@ -28,15 +29,16 @@ def write_portfolio(folder: Path, n_accounts: int = 40, *, with_outcomes: bool =
         risky = index % 4 == 0
         limit = 20000 + 1000 * (index % 7)
         customers.append([customer_id, 1970 + index % 30, 12000 + 100 * index, "bureau;income", "female", "single"])
-        bills = [limit * (0.9 if risky else 0.2 + 0.05 * (index % 5)) for _ in MONTHS]
+        bills = [limit * (0.9 if risky else 0.2 + 0.1 * (index % 7)) for _ in MONTHS]
         outstanding = int(bills[-1])
         accounts.append([account_id, customer_id, "card", "CNY", "2020-01-15", limit, outstanding, "auto"])
         for month_index, month in enumerate(MONTHS):
             bill = int(bills[month_index]) + 10 * month_index
             paid = int(bill * (0.05 if risky else 1.0)) if month_index else 0
-            dpd = 30 if risky and month_index >= 3 else 0
+            dpd = 30 if (risky and month_index >= 3) or (index % 13 == 0 and month_index == 5) else 0
             statements.append([account_id, month, bill, paid, "", dpd])
-        outcomes.append([account_id, "2026-11-30", 1 if risky else 0])
+        bad = index % 3 != 0 if risky else index % 11 == 0
+        outcomes.append([account_id, "2026-11-30", int(bad)])
     write_csv(
         folder / "customers.csv",
         ["customer_id", "birth_year", "monthly_income", "consents", "sex", "marital_status"],

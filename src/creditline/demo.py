@@ -58,7 +58,14 @@ def run_demo(ctx: "Context", workdir: Path, from_path: Path | None) -> None:
         settings = replace(settings, database_url=ctx.database_url)
     ctx.out.print(t("cli.demo.database", url=_safe_url(settings.database_url)))
 
+    timings: dict[str, float] = {}
+    marks = {"at": time.perf_counter(), "name": ""}
+
     def step(name: str) -> None:
+        now = time.perf_counter()
+        if marks["name"]:
+            timings[str(marks["name"])] = now - float(marks["at"])
+        marks.update(at=now, name=name)
         ctx.out.print(t("cli.demo.step", n=STEPS.index(name) + 1, total=len(STEPS), title=t(f"cli.demo.step.{name}")), style="bold cyan")
 
     clock = SystemClock()
@@ -101,6 +108,7 @@ def run_demo(ctx: "Context", workdir: Path, from_path: Path | None) -> None:
     step("verify")
     if not verify_and_print(ctx):
         raise typer.Exit(1)
+    timings["verify"] = time.perf_counter() - float(marks["at"])
 
     from creditline.service.review import batch_summary
 
@@ -127,7 +135,10 @@ def run_demo(ctx: "Context", workdir: Path, from_path: Path | None) -> None:
             cut=f"{outcome.goods_cut:,}",
         )
     )
-    ctx.out.print(t("cli.demo.elapsed", seconds=time.perf_counter() - started))
+    steps = t("cli.demo.timing_separator").join(
+        t("cli.demo.timing_item", title=t(f"cli.demo.step.{name}"), seconds=seconds) for name, seconds in timings.items()
+    )
+    ctx.out.print(t("cli.demo.elapsed", seconds=time.perf_counter() - started, steps=steps))
 
 
 def _safe_url(url: str) -> str:

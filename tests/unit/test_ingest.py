@@ -680,7 +680,7 @@ def test_every_table_name_is_distinct_file() -> None:
 # Speed
 
 
-def test_thirty_thousand_accounts_validate_fast(tmp_path: Path) -> None:
+def test_thirty_thousand_accounts_validate(tmp_path: Path) -> None:
     # 30,000 customers and accounts with six statements each, the size of the
     # Taiwan demo portfolio.
     count = 30_000

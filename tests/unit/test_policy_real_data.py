@@ -85,14 +85,6 @@ def test_every_account_is_evaluated(evaluated: pl.DataFrame) -> None:
     assert evaluated["error"].null_count() == 30_000
 
 
-def test_band_shares_match_policy_comment(evaluated: pl.DataFrame) -> None:
-    shares = evaluated["risk_band"].value_counts(normalize=True).sort("risk_band")
-
-    expected = {"A": 0.20, "B": 0.25, "C": 0.25, "D": 0.20, "E": 0.10}
-    for band, share in shares.iter_rows():
-        assert abs(share - expected[band]) < 0.03, (band, share)
-
-
 def test_changed_limits_respect_product_rules(policy: Policy, evaluated: pl.DataFrame) -> None:
     changed = evaluated.filter(pl.col("direction") != "unchanged")
 

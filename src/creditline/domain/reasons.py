@@ -41,7 +41,7 @@ _REASONS = [
     Reason("RS_INACTIVITY", "账户较少使用", "Little use of the account"),
     Reason("RS_OVERLIMIT", "账单金额曾超过授信额度", "Balance went over the credit limit"),
     Reason("RS_PAYMENT_LEVEL", "还款金额相对额度偏低", "Low repayments relative to the limit"),
-    Reason("RS_LIMIT_LEVEL", "现有额度水平", "Current limit level"),
+    Reason("RS_LIMIT_LEVEL", "现有授信额度水平对应的历史风险较高", "Higher historical risk at the current limit level"),
     Reason("RS_AGE", "持卡人年龄段的历史风险较高", "Higher historical risk in the holder's age band"),
     Reason("RS_TENURE", "开户时间较短", "Account opened only recently"),
     Reason("RS_MIN_PAYMENT", "有月份未还足最低还款额", "Months with less than the minimum payment"),
@@ -49,7 +49,7 @@ _REASONS = [
     Reason("RS_OTHER", "其他风险特征", "Other risk characteristics"),
     # Policy reasons.
     Reason("P_INCREASE_GOOD_RISK", "信用表现良好，额度使用充分，提升额度", "Good credit record and well-used limit: limit raised"),
-    Reason("P_DECREASE_HIGH_RISK", "风险评级较低，降低额度", "Low risk grade: limit lowered"),
+    Reason("P_DECREASE_HIGH_RISK", "风险等级偏高，降低额度", "Higher risk grade: limit lowered"),
     Reason("P_DECREASE_DORMANT", "账户长期未使用，降低额度", "Account unused for a long time: limit lowered"),
     Reason("P_UNCHANGED", "综合评估后维持现有额度", "Limit kept after review"),
     Reason("P_CAP_PRODUCT", "已达产品额度上限", "Product maximum limit reached"),

@@ -333,7 +333,9 @@ def _aggregate_statements(
     recent_spend = spend.filter(pl.col("months_before") < RECENT_SPEND_MONTHS).mean()
     earlier_spend = spend.filter(pl.col("months_before") >= RECENT_SPEND_MONTHS).mean()
 
-    return months.group_by("account_id").agg(
+    # Sorting first fixes the order in which each group's floats are summed: joins upstream
+    # return rows in a varying order, and float sums in another order differ in the last bits.
+    return months.sort("account_id", "month_index").group_by("account_id").agg(
         pl.len().alias("n_months"),
         utilisation.sort_by(month_index).last().alias("utilisation_latest"),
         utilisation.mean().alias("utilisation_mean_6m"),

@@ -51,7 +51,9 @@ def load_training_frame(engine: Engine) -> pl.DataFrame:
         raise InvalidInput(detail="no outcomes stored; import an outcomes table (account_id, as_of, bad) to train")
     profiles = build_profiles(lines, statements, customers)
     latest = outcomes.sort("as_of").group_by("account_id").agg(pl.col("bad").last())
-    return profiles.join(latest, on="account_id", how="inner")
+    # Sorted, so that the training frame and its fingerprint do not depend on the order
+    # in which the database or the group-by returned rows.
+    return profiles.join(latest, on="account_id", how="inner").sort("account_id")
 
 
 @dataclass(frozen=True, slots=True)

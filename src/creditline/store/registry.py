@@ -23,11 +23,21 @@ def save_model(
     created_by: str,
     created_at: datetime,
 ) -> None:
-    """Store a fitted model; a new champion retires the previous one in the same transaction."""
+    """Store a fitted model; a new champion retires the previous one in the same transaction.
+
+    Refitting the same data with the same settings gives the same version; that model is
+    then only given ``status`` again, and its first record is kept.
+    """
     if status == "champion":
         conn.execute(
-            update(models).where(models.c.kind == kind, models.c.status == "champion").values(status="retired")
+            update(models)
+            .where(models.c.kind == kind, models.c.status == "champion", models.c.model_version != model_version)
+            .values(status="retired")
         )
+    known = conn.scalar(select(models.c.model_version).where(models.c.model_version == model_version))
+    if known is not None:
+        conn.execute(update(models).where(models.c.model_version == model_version).values(status=status))
+        return
     conn.execute(
         models.insert().values(
             model_version=model_version,

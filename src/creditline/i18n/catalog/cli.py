@@ -111,5 +111,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "  未违约的 {goods} 个账户中，{touched} 个额度有变动（{touched_share:.1%}）：提额 {raised} 个，降额 {cut} 个。",
         "en": "  Of the {goods} accounts that did not default, {touched} had their limit changed ({touched_share:.1%}): {raised} raised, {cut} cut.",
     },
-    "cli.demo.elapsed": {"zh": "演示用时 {seconds:.1f} 秒。", "en": "Demo took {seconds:.1f} s."},
+    "cli.demo.elapsed": {"zh": "演示用时 {seconds:.1f} 秒（{steps}）。", "en": "Demo took {seconds:.1f} s ({steps})."},
+    "cli.demo.timing_item": {"zh": "{title} {seconds:.1f} 秒", "en": "{title} {seconds:.1f} s"},
+    "cli.demo.timing_separator": {"zh": "，", "en": "; "},
 }
