@@ -93,8 +93,8 @@ def build_app(ctx: Context) -> typer.Typer:
 
 
 def _print_row_errors(ctx: Context, error: ImportRejected, limit: int = 50) -> None:
-    shown = min(limit, len(error.row_errors))
-    ctx.err.print(ctx.t("cli.import.rejected_header", count=len(error.row_errors), shown=shown))
+    shown_count = min(limit, len(error.row_errors))
+    ctx.err.print(ctx.t("cli.import.rejected_header", count=len(error.row_errors), shown=shown_count))
     for row in error.row_errors[:limit]:
         ctx.err.print("  " + row.render(ctx.locale), markup=False)
 

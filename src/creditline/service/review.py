@@ -40,7 +40,7 @@ from creditline.store.tables import (
 
 logger = logging.getLogger(__name__)
 
-# Profile values copied into each item so an auditor sees which data drove the decision.
+# Profile values copied into each item, so that an auditor can check which data drove the decision.
 EXPLAINED_INPUTS = (
     "as_of_month",
     "n_months",

@@ -25,8 +25,8 @@ def save_model(
 ) -> None:
     """Store a fitted model; a new champion retires the previous one in the same transaction.
 
-    Refitting the same data with the same settings gives the same version; that model is
-    then only given ``status`` again, and its first record is kept.
+    Refitting the same data with the same settings gives the same version. That model then
+    only gets ``status`` again, and its first record is kept.
     """
     if status == "champion":
         conn.execute(
