@@ -100,10 +100,16 @@ def _register_model(app: typer.Typer, ctx: "Context") -> None:
     def train(
         train_share: Annotated[float, typer.Option("--train-share", help=t("cli.help.train_share"))] = 0.7,
         by: Annotated[str | None, typer.Option("--by", help=t("cli.help.by"))] = None,
+        exclude: Annotated[list[str] | None, typer.Option("--exclude", help=t("cli.help.exclude"))] = None,
     ) -> None:
+        from creditline.scoring import ScorecardSettings
         from creditline.service.models import train_scorecard
 
-        result = train_scorecard(ctx.engine(), SystemClock(), trained_by=by or operator_name(), train_share=train_share)
+        defaults = ScorecardSettings()
+        settings = ScorecardSettings(excluded_attributes=tuple(dict.fromkeys([*defaults.excluded_attributes, *(exclude or [])])))
+        result = train_scorecard(
+            ctx.engine(), SystemClock(), trained_by=by or operator_name(), train_share=train_share, settings=settings
+        )
         print_training(ctx, result)
 
 

@@ -21,6 +21,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.help.model": {"zh": "风险模型：训练与查看。", "en": "Risk model: train and inspect."},
     "cli.help.train": {"zh": "在已导入的数据上训练评分卡，按账户编号哈希留出样本并报告 AUC、KS 和 Gini。", "en": "Train the scorecard on imported data, hold out accounts by a hash of their id and report AUC, KS and Gini."},
     "cli.help.train_share": {"zh": "训练样本占比（0 到 1 之间），其余为留出验证样本。", "en": "Share of accounts used for training (between 0 and 1); the rest is the hold-out."},
+    "cli.help.exclude": {
+        "zh": "不得用于授信决策的属性名（可重复）；性别（sex）和婚姻状况（marital_status）始终排除。",
+        "en": "Attribute that must not drive credit decisions (repeatable); sex and marital_status are always excluded.",
+    },
     "cli.help.by": {"zh": "操作人姓名或工号，记入审计记录。", "en": "Name or staff id of the person acting; recorded for audit."},
     "cli.help.review": {"zh": "定期调额：生成、审批、执行批次。", "en": "Periodic review: propose, approve and apply batches."},
     "cli.help.review_run": {"zh": "对全部额度账户画像、评分并按策略生成调额批次。", "en": "Profile and score every line and propose a review batch from the policy."},
