@@ -23,6 +23,7 @@ from creditline.api.schemas import (
 )
 from creditline.clock import Clock
 from creditline.errors import NotFound
+from creditline.i18n import translate
 from creditline.store.tables import adjustments, credit_lines, ledger_events, review_batches, review_items
 
 router = APIRouter(prefix="/v1")
@@ -33,10 +34,11 @@ PageSize = Annotated[int, Query(ge=1, le=500, description="Rows per page, 1 to 5
 After = Annotated[str | None, Query(description="Cursor: the next_cursor of the previous page")]
 
 
-def _get_line(conn: Connection, account_id: str) -> object:
+def _get_line(conn: Connection, account_id: str, lang: str) -> object:
     row = conn.execute(select(credit_lines).where(credit_lines.c.account_id == account_id)).first()
     if row is None:
-        raise NotFound(kind="credit line", ident=account_id)
+        # The error renders its parameters as given, so the record kind is translated here.
+        raise NotFound(kind=translate("kind.line", lang), ident=account_id)
     return row
 
 
@@ -61,8 +63,8 @@ def list_lines(
 
 
 @router.get("/lines/{account_id}", response_model=LinePublic, tags=["lines"], summary="One credit line with derived values")
-def get_line(account_id: str, conn: Conn, now_clock: Annotated[Clock, Depends(clock)]) -> LinePublic:
-    return views.line_public(_get_line(conn, account_id), now_clock.now())
+def get_line(account_id: str, conn: Conn, lang: Locale, now_clock: Annotated[Clock, Depends(clock)]) -> LinePublic:
+    return views.line_public(_get_line(conn, account_id, lang), now_clock.now())
 
 
 @router.get(
@@ -72,7 +74,7 @@ def get_line(account_id: str, conn: Conn, now_clock: Annotated[Clock, Depends(cl
     summary="Every adjustment of a line, newest first",
 )
 def line_adjustments(account_id: str, conn: Conn, lang: Locale) -> list[AdjustmentPublic]:
-    _get_line(conn, account_id)
+    _get_line(conn, account_id, lang)
     rows = conn.execute(
         select(adjustments)
         .where(adjustments.c.account_id == account_id)
@@ -87,8 +89,8 @@ def line_adjustments(account_id: str, conn: Conn, lang: Locale) -> list[Adjustme
     tags=["lines"],
     summary="The line's ledger events in sequence order, with their hashes",
 )
-def line_events(account_id: str, conn: Conn) -> list[LedgerEventPublic]:
-    _get_line(conn, account_id)
+def line_events(account_id: str, conn: Conn, lang: Locale) -> list[LedgerEventPublic]:
+    _get_line(conn, account_id, lang)
     rows = conn.execute(
         select(ledger_events).where(ledger_events.c.stream_id == account_id).order_by(ledger_events.c.seq)
     ).all()
@@ -119,7 +121,8 @@ def list_adjustments(
 
 @router.get("/batches", response_model=list[BatchPublic], tags=["review"], summary="Review batches, newest first")
 def list_batches(conn: Conn, lang: Locale, status: str | None = None) -> list[BatchPublic]:
-    query = select(review_batches).order_by(review_batches.c.created_at.desc())
+    # batch_id breaks ties, so batches created in the same instant keep one order across requests.
+    query = select(review_batches).order_by(review_batches.c.created_at.desc(), review_batches.c.batch_id)
     if status is not None:
         query = query.where(review_batches.c.status == status)
     return [views.batch_public(row, lang) for row in conn.execute(query)]
@@ -129,7 +132,7 @@ def list_batches(conn: Conn, lang: Locale, status: str | None = None) -> list[Ba
 def get_batch(batch_id: str, conn: Conn, lang: Locale) -> BatchPublic:
     row = conn.execute(select(review_batches).where(review_batches.c.batch_id == batch_id)).first()
     if row is None:
-        raise NotFound(kind="batch", ident=batch_id)
+        raise NotFound(kind=translate("kind.batch", lang), ident=batch_id)
     return views.batch_public(row, lang)
 
 
