@@ -101,12 +101,15 @@ def _register_model(app: typer.Typer, ctx: "Context") -> None:
         train_share: Annotated[float, typer.Option("--train-share", help=t("cli.help.train_share"))] = 0.7,
         by: Annotated[str | None, typer.Option("--by", help=t("cli.help.by"))] = None,
         exclude: Annotated[list[str] | None, typer.Option("--exclude", help=t("cli.help.exclude"))] = None,
+        base_score: Annotated[float, typer.Option("--base-score", help=t("cli.help.base_score"))] = 600.0,
+        base_odds: Annotated[float, typer.Option("--base-odds", help=t("cli.help.base_odds"))] = 50.0,
+        pdo: Annotated[float, typer.Option("--pdo", help=t("cli.help.pdo"))] = 20.0,
     ) -> None:
         from creditline.scoring import ScorecardSettings
         from creditline.service.models import train_scorecard
 
-        defaults = ScorecardSettings()
-        settings = ScorecardSettings(excluded_attributes=tuple(dict.fromkeys([*defaults.excluded_attributes, *(exclude or [])])))
+        excluded = tuple(dict.fromkeys([*ScorecardSettings().excluded_attributes, *(exclude or [])]))
+        settings = ScorecardSettings(excluded_attributes=excluded, base_score=base_score, base_odds=base_odds, pdo=pdo)
         result = train_scorecard(
             ctx.engine(), SystemClock(), trained_by=by or operator_name(), train_share=train_share, settings=settings
         )

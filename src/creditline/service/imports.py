@@ -237,7 +237,14 @@ def persist_portfolio(conn: Connection, portfolio: Portfolio, source: str, clock
     import_id = str(uuid.uuid4())
     counts = dict(portfolio.row_counts)
     conn.execute(insert(import_runs).values(import_id=import_id, imported_at=now, source=source, row_counts=counts))
-    logger.info("import %s stored: %s, %d lines opened, %d balances synced", import_id, counts, opened, synced)
+    logger.info(
+        "import %s stored: %s, %d lines opened, %d balances synced",
+        import_id,
+        counts,
+        opened,
+        synced,
+        extra={"import_id": import_id},
+    )
     ignored = {table: list(columns) for table, columns in portfolio.ignored_columns.items() if columns}
     return ImportResult(import_id, counts, opened, synced, ignored)
 

@@ -213,6 +213,7 @@ def propose_review(
         summary.lines,
         summary.increases,
         summary.decreases,
+        extra={"batch_id": batch_id},
     )
     return summary
 
@@ -249,7 +250,7 @@ def approve_batch(engine: Engine, batch_id: str, clock: Clock, *, approved_by: s
             .where(review_batches.c.batch_id == batch_id, review_batches.c.status == "proposed")
             .values(status="approved", approved_by=approved_by, approved_at=clock.now())
         )
-    logger.info("review batch %s approved", batch_id)
+    logger.info("review batch %s approved", batch_id, extra={"batch_id": batch_id})
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,11 +431,13 @@ def apply_batch(
                     .where(review_batches.c.batch_id == batch_id)
                     .values(status="applied", applied_at=clock.now())
                 )
-                logger.info("review batch %s applied: %s", batch_id, dict(totals))
+                logger.info("review batch %s applied: %s", batch_id, dict(totals), extra={"batch_id": batch_id})
                 return ApplyReport(batch_id, totals["applied"], totals["offered"], totals["stale"], chunks, True)
             totals += _apply_chunk(conn, batch, items, clock, zone)
         chunks += 1
-        logger.info("review batch %s chunk %d applied (%d items)", batch_id, chunks, len(items))
+        logger.info(
+            "review batch %s chunk %d applied (%d items)", batch_id, chunks, len(items), extra={"batch_id": batch_id}
+        )
     return ApplyReport(batch_id, totals["applied"], totals["offered"], totals["stale"], chunks, False)
 
 
