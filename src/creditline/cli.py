@@ -50,6 +50,9 @@ class Context:
         self.out = Console(highlight=False, soft_wrap=True, markup=False)
         self.err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
         self.database_url: str | None = None
+        # Command groups by name ("model", "review", "ledger"), so that modules of other
+        # areas can add their commands to a group.
+        self.groups: dict[str, typer.Typer] = {}
 
     def t(self, key: str, **params: Any) -> str:
         return translate(key, self.locale, **params)

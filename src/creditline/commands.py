@@ -95,6 +95,7 @@ def _register_model(app: typer.Typer, ctx: "Context") -> None:
     t = ctx.t
     model = typer.Typer(help=t("cli.help.model"), no_args_is_help=True)
     app.add_typer(model, name="model")
+    ctx.groups["model"] = model
 
     @model.command("train", help=t("cli.help.train"))
     def train(
@@ -144,6 +145,7 @@ def _register_review(app: typer.Typer, ctx: "Context") -> None:
     t = ctx.t
     review = typer.Typer(help=t("cli.help.review"), no_args_is_help=True)
     app.add_typer(review, name="review")
+    ctx.groups["review"] = review
 
     @review.command("run", help=t("cli.help.review_run"))
     def run(
@@ -213,6 +215,7 @@ def _register_ledger(app: typer.Typer, ctx: "Context") -> None:
     t = ctx.t
     ledger = typer.Typer(help=t("cli.help.ledger"), no_args_is_help=True)
     app.add_typer(ledger, name="ledger")
+    ctx.groups["ledger"] = ledger
 
     @ledger.command("verify", help=t("cli.help.verify"))
     def verify() -> None:

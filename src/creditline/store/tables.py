@@ -229,3 +229,27 @@ ledger_events = Table(
     Column("hash", String(64), nullable=False),
     UniqueConstraint("stream_id", "seq", name="uq_ledger_events_stream_seq"),
 )
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    # One row per (caller, key): a retry with the same key and body returns the stored reply.
+    Column("principal", String(128), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("method", String(8), nullable=False),
+    Column("path", String(400), nullable=False),
+    Column("body_sha256", String(64), nullable=False),
+    Column("status_code", Integer),
+    Column("response_body", Text),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("completed_at", UTCDateTime()),
+)
+
+outbox_cursors = Table(
+    "outbox_cursors",
+    metadata,
+    # The last notice id a consumer of the outbox acknowledged.
+    Column("consumer", String(64), primary_key=True),
+    Column("acknowledged_notice_id", BigInteger, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
