@@ -15,33 +15,13 @@ from creditline.api.schemas import (
     LinePublic,
     ReasonPublic,
 )
-from creditline.domain.line import CreditLine, IncreasePreference
 from creditline.domain.money import format_amount
 from creditline.domain.reasons import reason_text
+from creditline.service.lines import line_from_row
 
 
 def reasons(codes: list[str], locale: str) -> list[ReasonPublic]:
     return [ReasonPublic(code=code, text=reason_text(code, locale)) for code in codes]
-
-
-def line_from_row(row: Any) -> CreditLine:
-    return CreditLine(
-        account_id=row.account_id,
-        customer_id=row.customer_id,
-        product=row.product,
-        currency=row.currency,
-        approved_limit=row.approved_limit,
-        outstanding=row.outstanding,
-        temporary_limit=row.temporary_limit,
-        temporary_expires_at=row.temporary_expires_at,
-        customer_cap=row.customer_cap,
-        customer_frozen=row.customer_frozen,
-        risk_frozen=row.risk_frozen,
-        increase_preference=IncreasePreference(row.increase_preference),
-        version=row.version,
-        ledger_seq=row.ledger_seq,
-        ledger_head=row.ledger_head,
-    )
 
 
 def line_public(row: Any, now: datetime) -> LinePublic:

@@ -59,8 +59,8 @@ def alembic_config(engine_url: str) -> Any:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply Alembic migrations up to ``revision`` on ``engine``'s database."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Apply Alembic migrations up to ``revision`` (every branch head by default)."""
     from alembic import command
 
     config = alembic_config(engine.url.render_as_string(hide_password=False))

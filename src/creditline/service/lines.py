@@ -1,0 +1,181 @@
+"""One change of one credit line as one transaction: the shared write path.
+
+Every change outside the periodic review (customer requests, risk signals, officer
+decisions, accepted offers) goes through :func:`change_line`. It locks the line, hands
+its current state to a pure decision function, and writes what that function returns:
+the new line fields (version + 1), chained ledger events, an adjustment and notices, all
+in the caller's transaction or none of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from creditline.domain.adjustment import Adjustment
+from creditline.domain.events import EventType
+from creditline.domain.line import CreditLine, IncreasePreference
+from creditline.errors import NotFound, StaleVersion
+from creditline.store.ledger import StreamHead, chain_event
+from creditline.store.tables import adjustments, credit_lines, ledger_events, notices
+
+logger = logging.getLogger(__name__)
+
+# Line fields a decision may change; the ledger payloads must replay into the same values.
+MUTABLE_FIELDS = (
+    "approved_limit",
+    "outstanding",
+    "temporary_limit",
+    "temporary_expires_at",
+    "customer_cap",
+    "customer_frozen",
+    "risk_frozen",
+    "increase_preference",
+)
+
+
+@dataclass(slots=True)
+class LineDecision:
+    """What a decision function wants written for one line.
+
+    ``line`` is the new state (or the unchanged one when nothing changes). ``events`` are
+    (event type, payload) pairs in order; their replay must turn the old state into
+    ``line``. ``notices`` are dicts with ``kind`` and the four title/body texts.
+    """
+
+    line: CreditLine
+    events: list[tuple[EventType, dict[str, Any]]] = field(default_factory=list)
+    adjustment: Adjustment | None = None
+    notices: list[dict[str, str]] = field(default_factory=list)
+    result: Any = None  # returned to the caller untouched, e.g. a reply for the API
+
+
+def line_from_row(row: Any) -> CreditLine:
+    """Build the domain line from a ``credit_lines`` row."""
+    return CreditLine(
+        account_id=row.account_id,
+        customer_id=row.customer_id,
+        product=row.product,
+        currency=row.currency,
+        approved_limit=row.approved_limit,
+        outstanding=row.outstanding,
+        temporary_limit=row.temporary_limit,
+        temporary_expires_at=row.temporary_expires_at,
+        customer_cap=row.customer_cap,
+        customer_frozen=row.customer_frozen,
+        risk_frozen=row.risk_frozen,
+        increase_preference=IncreasePreference(row.increase_preference),
+        version=row.version,
+        ledger_seq=row.ledger_seq,
+        ledger_head=row.ledger_head,
+    )
+
+
+def lock_line(conn: Connection, account_id: str) -> CreditLine:
+    """Read a line for update: a row lock on PostgreSQL; SQLite transactions already hold the write lock."""
+    query = select(credit_lines).where(credit_lines.c.account_id == account_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(kind="line", ident=account_id)
+    return line_from_row(row)
+
+
+def _adjustment_row(adjustment: Adjustment) -> dict[str, Any]:
+    return {
+        "adjustment_id": adjustment.adjustment_id,
+        "account_id": adjustment.account_id,
+        "channel": str(adjustment.channel),
+        "direction": str(adjustment.direction),
+        "currency": adjustment.currency,
+        "old_limit": adjustment.old_limit,
+        "new_limit": adjustment.new_limit,
+        "reason_codes": list(adjustment.reason_codes),
+        "policy_version": adjustment.policy_version,
+        "model_version": adjustment.model_version,
+        "batch_id": adjustment.batch_id,
+        "decided_by": adjustment.decided_by,
+        "decided_at": adjustment.decided_at,
+        "inputs": adjustment.inputs,
+    }
+
+
+def new_adjustment_id() -> str:
+    return str(uuid.uuid4())
+
+
+def change_line(
+    conn: Connection,
+    account_id: str,
+    decide: Callable[[CreditLine, datetime], LineDecision],
+    now: datetime,
+    *,
+    expected_version: int | None = None,
+) -> LineDecision:
+    """Lock a line, let ``decide`` rule on it, and write the decision in ``conn``'s transaction.
+
+    Parameters
+    ----------
+    conn
+        A connection inside a transaction (``engine.begin()``); the caller commits.
+    decide
+        Pure function of the current line and ``now``. It raises a creditline error to
+        reject the request, which leaves the database untouched.
+    expected_version
+        When given, the line must still be at this version (the client read it there);
+        otherwise :class:`~creditline.errors.StaleVersion` is raised.
+
+    Returns
+    -------
+    LineDecision
+        The decision as written, with ``line.version`` and the ledger head updated.
+    """
+    current = lock_line(conn, account_id)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleVersion(account_id=account_id, expected=expected_version, actual=current.version)
+    decision = decide(current, now)
+    if not decision.events:
+        return decision
+
+    head = StreamHead(current.ledger_seq, current.ledger_head)
+    event_rows = [chain_event(head, account_id, kind, now, payload) for kind, payload in decision.events]
+    new_line = decision.line.with_changes(version=current.version + 1, ledger_seq=head.seq, ledger_head=head.hash)
+    values = {name: getattr(new_line, name) for name in MUTABLE_FIELDS}
+    values["increase_preference"] = str(new_line.increase_preference)
+    written = conn.execute(
+        update(credit_lines)
+        .where(credit_lines.c.account_id == account_id, credit_lines.c.version == current.version)
+        .values(**values, version=new_line.version, ledger_seq=head.seq, ledger_head=head.hash, updated_at=now)
+    )
+    if written.rowcount != 1:
+        # The row lock makes this unreachable on PostgreSQL; it guards any backend without one.
+        raise StaleVersion(account_id=account_id, expected=current.version, actual="?")
+    conn.execute(insert(ledger_events), event_rows)
+    if decision.adjustment is not None:
+        conn.execute(insert(adjustments).values(**_adjustment_row(decision.adjustment)))
+    for notice in decision.notices:
+        conn.execute(
+            insert(notices).values(
+                customer_id=current.customer_id,
+                account_id=account_id,
+                adjustment_id=decision.adjustment.adjustment_id if decision.adjustment else None,
+                created_at=now,
+                **notice,
+            )
+        )
+    decision.line = new_line
+    logger.info(
+        "line %s changed to version %d (%s)",
+        account_id,
+        new_line.version,
+        ", ".join(kind for kind, _ in decision.events),
+        extra={"account_id": account_id},
+    )
+    return decision
