@@ -57,3 +57,31 @@ def write_portfolio(folder: Path, n_accounts: int = 40, *, with_outcomes: bool =
     if with_outcomes:
         write_csv(folder / "outcomes.csv", ["account_id", "as_of", "bad"], outcomes)
     return folder
+
+
+SHIPPED_CNY_POLICY = Path(__file__).parents[1] / "src" / "creditline" / "policies" / "default_cny.yaml"
+# Band edges that fit the scorecard fitted on write_portfolio's data (scores about 465
+# to 557), so that a review of it proposes increases, decreases and unchanged lines.
+SYNTHETIC_BANDS = """risk_bands:
+  - {name: A, min_score: 548}
+  - {name: B, min_score: 542}
+  - {name: C, min_score: 530}
+  - {name: D, min_score: 500}
+  - {name: E}
+"""
+
+
+def synthetic_policy_text() -> str:
+    """Return the shipped CNY policy with band edges that suit the synthetic portfolio."""
+    text = SHIPPED_CNY_POLICY.read_text(encoding="utf-8")
+    start = text.index("risk_bands:")
+    end = text.index("\n\n", start)
+    return text[:start] + SYNTHETIC_BANDS.rstrip("\n") + text[end:]
+
+
+def write_policy(folder: Path) -> Path:
+    """Write :func:`synthetic_policy_text` to ``folder/policy.yaml`` and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "policy.yaml"
+    path.write_text(synthetic_policy_text(), encoding="utf-8")
+    return path

@@ -37,10 +37,18 @@ class CreditlineError(Exception):
         super().__init__(self.render("en"))
 
     def render(self, locale: str = "zh") -> str:
-        """Return the message in ``locale`` ("zh" or "en")."""
-        from creditline.i18n import translate
+        """Return the message in ``locale`` ("zh" or "en").
 
-        return translate(self.key, locale, **self.params)
+        A ``kind`` parameter that names a catalogue entry ``kind.<name>`` (such as "line"
+        or "batch") is shown in ``locale`` too.
+        """
+        from creditline.i18n import MESSAGES, translate
+
+        params = dict(self.params)
+        kind = params.get("kind")
+        if isinstance(kind, str) and f"kind.{kind}" in MESSAGES:
+            params["kind"] = translate(f"kind.{kind}", locale)
+        return translate(self.key, locale, **params)
 
 
 class InvalidInput(CreditlineError):

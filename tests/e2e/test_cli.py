@@ -24,9 +24,8 @@ from sqlalchemy import func, select
 
 from creditline.store import tables
 from creditline.store.db import make_engine
-from tests.factories import write_portfolio
+from tests.factories import write_policy, write_portfolio
 
-POLICY_FILE = Path(__file__).parents[2] / "src" / "creditline" / "policies" / "default_cny.yaml"
 SCRIPT = Path(sys.executable).with_name("creditline")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "creditline.cli"]
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -247,7 +246,7 @@ def test_review_journey_and_tampered_ledger(tmp_path: Path) -> None:
     auc, gini = float(metrics[1]), float(metrics[3])
     assert abs(gini - (2 * auc - 1)) <= 0.0002
 
-    proposed = creditline("review", "run", "--policy", str(POLICY_FILE), "--by", "alice", cwd=tmp_path, env=env)
+    proposed = creditline("review", "run", "--policy", str(write_policy(tmp_path / "policy")), "--by", "alice", cwd=tmp_path, env=env)
     assert proposed.code == 0, proposed.stderr
     found = re.search(rf"^Next: creditline review approve ({UUID}) --by <approver>$", proposed.stdout, re.M)
     assert found is not None, proposed.stdout
@@ -299,7 +298,7 @@ def test_review_journey_and_tampered_ledger(tmp_path: Path) -> None:
     assert tampered.code == 1
     assert tampered.stdout == ""
     assert tampered.stderr == (
-        "Ledger verification failed: 1 faults found.\n"
+        "Ledger verification failed; faults found: 1.\n"
         f"First bad event: ledger row id={row_id}, line {account_id}, sequence {seq}: "
         "event content does not match its hash (the event was edited)\n"
     )
@@ -403,7 +402,7 @@ def test_demo_ledger_tampering_found(demo: Demo, tmp_path: Path) -> None:
 
     assert run.code == 1
     assert run.stderr == (
-        "Ledger verification failed: 1 faults found.\n"
+        "Ledger verification failed; faults found: 1.\n"
         f"First bad event: ledger row id={row_id}, line {account_id}, sequence {seq}: "
         "event content does not match its hash (the event was edited)\n"
     )

@@ -19,13 +19,13 @@ from starlette.exceptions import StarletteDeprecationWarning
 from creditline.api.app import create_app
 from creditline.clock import FixedClock
 from creditline.domain.reasons import reason_text
-from creditline.policy import load_shipped_policy
+from creditline.policy import parse_policy
 from creditline.service.imports import import_folder
 from creditline.service.models import train_scorecard
 from creditline.service.review import apply_batch, approve_batch, propose_review
 from creditline.settings import Settings
 from creditline.store.tables import adjustments, credit_lines, review_batches, review_items
-from tests.factories import write_portfolio
+from tests.factories import synthetic_policy_text, write_portfolio
 
 # NOTE: Starlette 1.x warns at import that its test client prefers the httpx2 package. The dev
 # extra installs httpx only, and the warning concerns the test client, not creditline.
@@ -33,7 +33,6 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from fastapi.testclient import TestClient
 
-POLICY_FILE = Path(__file__).parents[2] / "src" / "creditline" / "policies" / "default_cny.yaml"
 N_ACCOUNTS = 200
 GENESIS_HASH = "0" * 64
 V1_PATHS = {
@@ -69,8 +68,8 @@ def reviewed(engine: Engine, tmp_path: Path, clock: FixedClock) -> Reviewed:
     """Import, train, propose (alice), approve (bob) and apply one batch through the services."""
     import_folder(engine, write_portfolio(tmp_path / "portfolio", N_ACCOUNTS), clock)
     train_scorecard(engine, clock, trained_by="analyst")
-    document = POLICY_FILE.read_text(encoding="utf-8")
-    summary = propose_review(engine, load_shipped_policy("default_cny"), document, clock, proposed_by="alice")
+    document = synthetic_policy_text()
+    summary = propose_review(engine, parse_policy(document), document, clock, proposed_by="alice")
     approve_batch(engine, summary.batch_id, clock, approved_by="bob")
     report = apply_batch(engine, summary.batch_id, clock, Settings().zone)
     assert report.complete
@@ -365,8 +364,8 @@ def test_batches_filter_by_status(client: TestClient, reviewed: Reviewed) -> Non
 
 
 def test_batches_same_instant_order(client: TestClient, engine: Engine, reviewed: Reviewed, clock: FixedClock) -> None:
-    document = POLICY_FILE.read_text(encoding="utf-8")
-    second = propose_review(engine, load_shipped_policy("default_cny"), document, clock, proposed_by="carol")
+    document = synthetic_policy_text()
+    second = propose_review(engine, parse_policy(document), document, clock, proposed_by="carol")
 
     listed = [batch["batch_id"] for batch in client.get("/v1/batches").json()]
 

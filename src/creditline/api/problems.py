@@ -62,6 +62,15 @@ def install(app: FastAPI) -> None:
         detail = translate("api.error.validation", locale, **first)
         return problem(request, 422, "validation", "api.title.invalid", detail, errors=errors)
 
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
+        # The traceback goes to the log only; the caller gets the request id to quote.
+        request_id = getattr(request.state, "request_id", "-")
+        logger.exception("request %s failed unexpectedly", request_id, extra={"request_id": request_id})
+        locale = getattr(request.state, "locale", "zh")
+        detail = translate("api.error.unexpected", locale, request_id=request_id)
+        return problem(request, 500, "internal", "api.title.internal", detail)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         locale = getattr(request.state, "locale", "zh")

@@ -8,5 +8,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "api.title.policy": {"zh": "不符合额度策略", "en": "Limit policy violation"},
     "api.error.route_not_found": {"zh": "接口 {path} 不存在：请查看 /docs 中的接口列表。", "en": "No endpoint at {path}: see /docs for the list of endpoints."},
     "api.error.validation": {"zh": "参数 {location} 无效：{problem}", "en": "Parameter {location} is invalid: {problem}"},
+    "api.error.unexpected": {
+        "zh": "服务器内部错误，请求编号 {request_id}：请稍后重试，如仍失败请把请求编号告知运维人员。",
+        "en": "Internal server error, request id {request_id}: retry later, and if it fails again give the request id to operations.",
+    },
     "api.error.method_not_allowed": {"zh": "接口 {path} 不支持 {method} 方法。", "en": "{path} does not accept {method}."},
 }

@@ -92,7 +92,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Batch {batch_id} partly applied ({chunks} transactions); run apply again to finish it.",
     },
     "cli.ledger.ok": {"zh": "账本校验通过：{streams} 个额度账户，{events} 个事件，哈希链完整，回放结果与账户状态一致。", "en": "Ledger verified: {streams} lines, {events} events; every hash chain is intact and replay matches the stored lines."},
-    "cli.ledger.bad": {"zh": "账本校验失败：发现 {count} 处问题。", "en": "Ledger verification failed: {count} faults found."},
+    "cli.ledger.bad": {"zh": "账本校验失败：发现 {count} 处问题。", "en": "Ledger verification failed; faults found: {count}."},
     "cli.ledger.first_bad": {
         "zh": "第一个问题事件：账本行 id={row_id}，额度账户 {stream_id}，序号 {seq}：{problem}",
         "en": "First bad event: ledger row id={row_id}, line {stream_id}, sequence {seq}: {problem}",
