@@ -62,6 +62,14 @@ _REASONS = [
     Reason("P_FLOOR_OUTSTANDING", "降额后额度不低于已用额度", "Reduced limit kept at or above the balance owed"),
     Reason("P_FLOOR_PRODUCT_MIN", "已达产品最低额度", "Product minimum limit reached"),
     Reason("P_MIN_CHANGE", "调整幅度过小，维持现有额度", "Change too small to apply: limit kept"),
+    # Risk-signal reasons, given by the lender's risk systems for reductions and freezes.
+    Reason("R_OVERDUE", "出现逾期", "Payment overdue"),
+    Reason("R_MULTI_LENDER", "新增多头借贷", "New borrowing from several lenders"),
+    Reason("R_COURT_ENFORCEMENT", "被列为失信被执行人或有法院强制执行记录", "Listed as a dishonest debtor or under court enforcement"),
+    Reason("R_FRAUD", "存在欺诈风险", "Fraud risk"),
+    Reason("R_INCOME_DROP", "收入明显下降", "Large drop in income"),
+    Reason("R_DORMANCY", "账户长期未使用", "Account unused for a long time"),
+    Reason("R_RISK_CLEARED", "风险已解除", "Risk cleared"),
 ]
 
 CATALOGUE: dict[str, Reason] = {reason.code: reason for reason in _REASONS}
