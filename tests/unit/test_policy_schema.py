@@ -256,7 +256,7 @@ def test_duplicate_key_is_rejected() -> None:
 
 ALL_KEYS = (
     "id, version, currency, description, product, regulatory_cap_per_borrower, risk_bands, "
-    "utilisation, matrix, income, dormancy, guardrails, approval"
+    "utilisation, matrix, income, dormancy, guardrails, approval, customer"
 )
 
 SCHEMA_ERRORS: list[tuple[str, str, Any, str]] = [

@@ -336,6 +336,76 @@ class Approval(_Section):
     chunk_size: Annotated[int, BeforeValidator(_integer_range(1, 100_000))] = 1000
 
 
+# Customer actions a policy may reserve for tokens that carry the strong-authentication flag.
+CUSTOMER_ACTIONS = (
+    "decrease",
+    "increase",
+    "temporary_limit",
+    "freeze",
+    "unfreeze",
+    "cap_lower",
+    "cap_raise",
+    "cap_remove",
+    "alert",
+    "preference",
+    "offer_accept",
+)
+
+
+def _check_actions(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise _fail("list")
+    for position, action in enumerate(value):
+        if action not in CUSTOMER_ACTIONS:
+            raise _fail("choice", key=f"[{position}]", value=action, allowed=", ".join(CUSTOMER_ACTIONS))
+    return value
+
+
+Days = Annotated[int, BeforeValidator(_integer_range(0, 3650))]
+
+
+class Vulnerable(_Section):
+    """Rules that stop increases for customers in a vulnerable position.
+
+    Financial difficulty is persistent debt (less than ``persistent_debt_payment_ratio``
+    of the bill paid in each of the last ``persistent_debt_months`` statements with a
+    bill) or any days past due in the last ``arrears_months`` statements. A month count
+    of 0 turns that test off.
+    """
+
+    min_age_for_increase: Annotated[int, BeforeValidator(_integer_range(0, 120))] = 22
+    block_students: Flag = True
+    persistent_debt_payment_ratio: Fraction = Decimal("0.1")
+    persistent_debt_months: Annotated[int, BeforeValidator(_integer_range(0, 36))] = 3
+    arrears_months: Annotated[int, BeforeValidator(_integer_range(0, 36))] = 6
+
+
+class Customer(_Section):
+    """Rules for what customers do with their own line (self-service).
+
+    Amounts are minor units of the policy currency. Periods in days and months follow
+    the lender's time zone.
+    """
+
+    # The lowest limit a customer may lower to is the outstanding balance rounded up to this.
+    decrease_step: PositiveAmount = Field(default="10", validate_default=True)  # type: ignore[assignment]
+    # Own approved-limit changes (increases and decreases) counted per calendar month;
+    # an increase request beyond the count is rejected. Decreases are always honoured.
+    max_own_changes_per_month: Annotated[int, BeforeValidator(_integer_range(0, 31))] = 1
+    increase_cooling_off_days: Days = 30
+    block_change_during_temporary: Flag = True
+    # Wait before raising or removing one's own cap, or lifting one's own freeze, takes effect.
+    cooling_off_hours: Annotated[int, BeforeValidator(_integer_range(0, 720))] = 24
+    offer_valid_days: Annotated[int, BeforeValidator(_integer_range(1, 365))] = 30
+    # Largest temporary limit as a fraction of the approved limit, and its longest term.
+    temporary_max_fraction: Fraction = Decimal("0.5")
+    temporary_max_days: Annotated[int, BeforeValidator(_integer_range(1, 366))] = 90
+    require_strong_auth_for: Annotated[list[str], BeforeValidator(_check_actions)] = Field(
+        default_factory=lambda: ["increase", "temporary_limit", "unfreeze", "cap_raise", "cap_remove", "offer_accept"]
+    )
+    vulnerable: Vulnerable = Vulnerable()
+
+
 class Policy(_Section):
     """A validated limit policy. Amounts are integer minor units of ``currency``.
 
@@ -359,6 +429,18 @@ class Policy(_Section):
     dormancy: Dormancy | None = None
     guardrails: Guardrails = Guardrails()
     approval: Approval = Approval()
+    customer: Customer = Customer()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inherit_decrease_step(cls, data: Any) -> Any:
+        # Files written before the customer section kept the step under product; it still
+        # applies when customer.decrease_step is not given.
+        if isinstance(data, dict) and isinstance(data.get("product"), dict) and "decrease_step" in data["product"]:
+            section = data.get("customer", {})
+            if isinstance(section, dict) and "decrease_step" not in section:
+                data = {**data, "customer": {**section, "decrease_step": data["product"]["decrease_step"]}}
+        return data
 
     @model_validator(mode="after")
     def _check_tables(self) -> Policy:
