@@ -12,6 +12,8 @@ Exception tree::
     │   ├── InvalidAmount       (422) an amount is not a plain decimal with at most two places
     │   └── PolicyInvalid       (422) the limit policy file breaks its schema
     ├── ImportRejected          (422) a data import had bad rows; nothing was written
+    ├── Unauthenticated         (401) the access token is missing, invalid or expired
+    ├── Forbidden               (403) the caller's role may not do this
     ├── NotFound                (404) a line, batch, model or other record does not exist
     ├── Conflict                (409) the request clashes with the current state
     │   └── StaleVersion        (409) the record changed since it was read
@@ -73,6 +75,16 @@ class ImportRejected(CreditlineError):
     def __init__(self, row_errors: list[Any], **params: Any) -> None:
         self.row_errors = row_errors
         super().__init__(count=len(row_errors), **params)
+
+
+class Unauthenticated(CreditlineError):
+    key = "error.unauthenticated"
+    status = 401
+
+
+class Forbidden(CreditlineError):
+    key = "error.forbidden"
+    status = 403
 
 
 class NotFound(CreditlineError):

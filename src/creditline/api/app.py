@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from creditline import __version__
-from creditline.api import problems, routes
+from creditline.api import auth, problems, routes
 from creditline.clock import Clock, SystemClock
 from creditline.i18n import negotiate_accept_language
 from creditline.settings import Settings
@@ -28,6 +28,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         from creditline.store.db import make_engine
 
         app.state.engine = make_engine(settings.database_url)
+        if settings.uses_development_token_key:
+            logger.warning("access tokens are checked with the published development key; set CREDITLINE_TOKEN_KEYS")
         logger.info("API started")
         try:
             yield
@@ -63,5 +65,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         return response
 
     problems.install(app)
+    auth.install(app)
     app.include_router(routes.router)
     return app

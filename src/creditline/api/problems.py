@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from creditline.errors import Conflict, CreditlineError, NotFound, PolicyViolation
+from creditline.errors import Conflict, CreditlineError, Forbidden, NotFound, PolicyViolation, Unauthenticated
 from creditline.i18n import translate
 
 logger = logging.getLogger(__name__)
@@ -24,6 +24,10 @@ def _title_key(error: CreditlineError) -> str:
         return "api.title.conflict"
     if isinstance(error, PolicyViolation):
         return "api.title.policy"
+    if isinstance(error, Unauthenticated):
+        return "api.title.unauthorized"
+    if isinstance(error, Forbidden):
+        return "api.title.forbidden"
     if error.status == 422:
         return "api.title.invalid"
     return "api.title.internal"

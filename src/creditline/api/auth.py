@@ -1,0 +1,136 @@
+"""Who is calling: bearer tokens, roles and line ownership.
+
+Every /v1 route declares its callers with :func:`require_roles` (or :func:`current_principal`
+when any role may call) and, for a line, checks ownership with :func:`ensure_line_access`.
+A missing or invalid token gives 401 with a ``WWW-Authenticate`` header (RFC 6750). A role
+that may not call a route gives 403. A customer asking for another customer's line gets the
+same 404 as for a line that does not exist, so account ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from creditline.api.tokens import verify_token
+from creditline.errors import Forbidden, NotFound, Unauthenticated
+
+logger = logging.getLogger(__name__)
+
+REALM = "creditline"
+
+
+class Role(enum.StrEnum):
+    """The role claim of a token."""
+
+    CUSTOMER = "customer"  # a borrower; reaches only their own lines
+    OFFICER = "officer"  # credit officer: works the human-review queue
+    AUDITOR = "auditor"  # reads everything, changes nothing
+    ADMIN = "admin"  # operations staff
+    SERVICE = "service"  # the lender's messaging system, which reads the notice outbox
+
+
+STAFF_ROLES = frozenset({Role.OFFICER, Role.AUDITOR, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The verified caller: ``subject`` is the customer id for customers, the staff id otherwise."""
+
+    subject: str
+    role: Role
+    strong_auth: bool
+    token_id: str
+
+    @property
+    def scope(self) -> str:
+        """Key under which the caller's idempotency keys are kept apart from everyone else's."""
+        return f"{self.role}:{self.subject}"
+
+
+def bearer_token(authorization: str | None) -> str:
+    """Return the token of an ``Authorization: Bearer <token>`` header value."""
+    if not authorization:
+        raise Unauthenticated("access.token.missing")
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("access.token.missing")
+    return token.strip()
+
+
+def authenticate(request: Request) -> Principal:
+    """Verify the request's bearer token with the application's keys and clock."""
+    settings = request.app.state.settings
+    claims = verify_token(
+        bearer_token(request.headers.get("Authorization")),
+        settings.token_secrets(),
+        request.app.state.clock.now(),
+    )
+    try:
+        role = Role(claims.role)
+    except ValueError:
+        raise Unauthenticated(
+            "access.token.role_unknown", role=claims.role, roles=", ".join(str(role) for role in Role)
+        ) from None
+    return Principal(subject=claims.subject, role=role, strong_auth=claims.strong_auth, token_id=claims.token_id)
+
+
+def current_principal(request: Request) -> Principal:
+    """FastAPI dependency: the verified caller, or a 401 problem."""
+    cached = getattr(request.state, "principal", None)
+    if isinstance(cached, Principal):
+        return cached
+    principal = authenticate(request)
+    request.state.principal = principal
+    return principal
+
+
+def require_roles(*roles: Role) -> Callable[..., Principal]:
+    """Build a FastAPI dependency that admits only ``roles``: 401 without a valid token, else 403."""
+    allowed = frozenset(roles)
+    names = ", ".join(str(role) for role in roles)
+
+    def dependency(request: Request) -> Principal:
+        principal = current_principal(request)
+        if principal.role not in allowed:
+            logger.info("role %s rejected on %s %s", principal.role, request.method, request.url.path)
+            raise Forbidden("access.role_required", role=str(principal.role), roles=names)
+        return principal
+
+    dependency.__name__ = f"require_{'_or_'.join(str(role) for role in roles)}"
+    return dependency
+
+
+def ensure_line_access(principal: Principal, customer_id: str, account_id: str) -> None:
+    """Admit staff to any line and a customer to their own lines only.
+
+    Raises
+    ------
+    NotFound
+        For a customer and a line of another customer, with the same message as for a
+        line that does not exist.
+    """
+    if principal.role is Role.CUSTOMER and principal.subject != customer_id:
+        raise NotFound(kind="line", ident=account_id)
+
+
+def install(app: FastAPI) -> None:
+    """Render 401 problems with the ``WWW-Authenticate`` challenge of RFC 6750."""
+    from creditline.api import problems
+
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(request: Request, error: Unauthenticated) -> JSONResponse:
+        locale = getattr(request.state, "locale", "zh")
+        response = problems.problem(
+            request, 401, error.key.replace(".", "-"), "api.title.unauthorized", error.render(locale)
+        )
+        challenge = f'Bearer realm="{REALM}"'
+        if error.key != "access.token.missing":
+            challenge += ', error="invalid_token"'
+        response.headers["WWW-Authenticate"] = challenge
+        return response
