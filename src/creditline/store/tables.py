@@ -253,3 +253,36 @@ outbox_cursors = Table(
     Column("acknowledged_notice_id", BigInteger, nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
+
+suggestions = Table(
+    "suggestions",
+    metadata,
+    # One suggested limit range per customer and calendar month (``period`` "YYYY-MM" in
+    # the lender's time zone); the unique key enforces the monthly rule under concurrency.
+    Column("suggestion_id", String(36), primary_key=True),
+    Column("customer_id", ID, nullable=False),
+    Column("account_id", ID, ForeignKey("credit_lines.account_id"), nullable=False, index=True),
+    Column("period", String(7), nullable=False),
+    Column("requested", Boolean, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("current_limit", BigInteger, nullable=False),
+    # increase | decrease | keep
+    Column("direction", String(10), nullable=False),
+    Column("range_low", BigInteger, nullable=False),
+    Column("range_high", BigInteger, nullable=False),
+    Column("predicted_utilisation", Float),
+    Column("pressing_probability", Float),
+    Column("falling_probability", Float),
+    Column("reason_codes", JSON, nullable=False),
+    Column("inputs", JSON, nullable=False),
+    Column("model_version", String(64)),
+    Column("policy_version", String(120), nullable=False),
+    # open -> accepted
+    Column("status", String(12), nullable=False),
+    Column("accepted_at", UTCDateTime()),
+    Column("accepted_limit", BigInteger),
+    Column("adjustment_id", String(36)),
+    UniqueConstraint("customer_id", "period", name="uq_suggestions_customer_period"),
+    CheckConstraint("range_low <= range_high", name="range_ordered"),
+)
