@@ -26,6 +26,12 @@ class EventType(enum.StrEnum):
     CUSTOMER_CAP_SET = "CustomerCapSet"
     CUSTOMER_CAP_REMOVED = "CustomerCapRemoved"
     PREFERENCE_CHANGED = "PreferenceChanged"
+    # The customer's unfreeze, taking effect at payload "effective_at" after cooling-off.
+    CUSTOMER_UNFREEZE_SCHEDULED = "CustomerUnfreezeScheduled"
+    # A raise or removal of the customer's cap, effective at "effective_at"; "current_cap"
+    # is the cap in force until then, "cap" the one after (null removes it).
+    CUSTOMER_CAP_CHANGE_SCHEDULED = "CustomerCapChangeScheduled"
+    ALERT_THRESHOLD_SET = "AlertThresholdSet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,10 @@ def _fold(state: dict[str, Any] | None, event: LimitEvent) -> dict[str, Any]:
             "customer_frozen": False,
             "risk_frozen": False,
             "increase_preference": IncreasePreference(p.get("increase_preference", "auto")),
+            "customer_unfreeze_at": None,
+            "pending_cap": None,
+            "cap_change_at": None,
+            "alert_threshold": None,
         }
     new = dict(state)
     if kind == EventType.LINE_OPENED:
@@ -85,15 +95,27 @@ def _fold(state: dict[str, Any] | None, event: LimitEvent) -> dict[str, Any]:
     elif kind in (EventType.LINE_FROZEN, EventType.LINE_UNFROZEN):
         flag = "risk_frozen" if p["by"] == "risk" else "customer_frozen"
         new[flag] = kind == EventType.LINE_FROZEN
+        if flag == "customer_frozen":
+            # A freeze or an immediate unfreeze cancels any scheduled unfreeze.
+            new["customer_unfreeze_at"] = None
+    elif kind == EventType.CUSTOMER_UNFREEZE_SCHEDULED:
+        new["customer_unfreeze_at"] = datetime.fromisoformat(p["effective_at"])
     elif kind == EventType.TEMPORARY_LIMIT_GRANTED:
         new["temporary_limit"] = p["amount"]
         new["temporary_expires_at"] = datetime.fromisoformat(p["expires_at"]) if p["amount"] else None
-    elif kind == EventType.CUSTOMER_CAP_SET:
-        new["customer_cap"] = p["cap"]
-    elif kind == EventType.CUSTOMER_CAP_REMOVED:
-        new["customer_cap"] = None
+    elif kind in (EventType.CUSTOMER_CAP_SET, EventType.CUSTOMER_CAP_REMOVED):
+        # An immediate cap change replaces any scheduled one.
+        new["customer_cap"] = p["cap"] if kind == EventType.CUSTOMER_CAP_SET else None
+        new["pending_cap"] = None
+        new["cap_change_at"] = None
+    elif kind == EventType.CUSTOMER_CAP_CHANGE_SCHEDULED:
+        new["customer_cap"] = p["current_cap"]
+        new["pending_cap"] = p["cap"]
+        new["cap_change_at"] = datetime.fromisoformat(p["effective_at"])
     elif kind == EventType.PREFERENCE_CHANGED:
         new["increase_preference"] = IncreasePreference(p["preference"])
+    elif kind == EventType.ALERT_THRESHOLD_SET:
+        new["alert_threshold"] = p["threshold"]
     else:
         raise ReplayError(f"unknown event type {kind!r} at {event.stream_id} seq {event.seq}")
     return new
@@ -111,6 +133,10 @@ REPLAYED_FIELDS = (
     "customer_frozen",
     "risk_frozen",
     "increase_preference",
+    "customer_unfreeze_at",
+    "pending_cap",
+    "cap_change_at",
+    "alert_threshold",
 )
 
 

@@ -37,6 +37,10 @@ MUTABLE_FIELDS = (
     "customer_frozen",
     "risk_frozen",
     "increase_preference",
+    "customer_unfreeze_at",
+    "pending_cap",
+    "cap_change_at",
+    "alert_threshold",
 )
 
 
@@ -71,6 +75,10 @@ def line_from_row(row: Any) -> CreditLine:
         customer_frozen=row.customer_frozen,
         risk_frozen=row.risk_frozen,
         increase_preference=IncreasePreference(row.increase_preference),
+        customer_unfreeze_at=row.customer_unfreeze_at,
+        pending_cap=row.pending_cap,
+        cap_change_at=row.cap_change_at,
+        alert_threshold=row.alert_threshold,
         version=row.version,
         ledger_seq=row.ledger_seq,
         ledger_head=row.ledger_head,

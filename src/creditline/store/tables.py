@@ -64,6 +64,11 @@ credit_lines = Table(
     Column("customer_frozen", Boolean, nullable=False, server_default="0"),
     Column("risk_frozen", Boolean, nullable=False, server_default="0"),
     Column("increase_preference", String(8), nullable=False, server_default="auto"),
+    # Customer changes that wait out a cooling-off period carry the instant they take effect.
+    Column("customer_unfreeze_at", UTCDateTime()),
+    Column("pending_cap", BigInteger),
+    Column("cap_change_at", UTCDateTime()),
+    Column("alert_threshold", BigInteger),
     # Optimistic concurrency: every write is "UPDATE ... WHERE version = :read_version".
     Column("version", Integer, nullable=False),
     Column("ledger_seq", Integer, nullable=False),
@@ -285,4 +290,109 @@ suggestions = Table(
     Column("adjustment_id", String(36)),
     UniqueConstraint("customer_id", "period", name="uq_suggestions_customer_period"),
     CheckConstraint("range_low <= range_high", name="range_ordered"),
+)
+
+customer_requests = Table(
+    "customer_requests",
+    metadata,
+    # Every limit request a customer made and how it was decided, declined ones included.
+    Column("request_id", String(36), primary_key=True),
+    Column("account_id", ID, ForeignKey("credit_lines.account_id"), nullable=False),
+    Column("customer_id", ID, nullable=False),
+    # increase | decrease | temporary_limit
+    Column("kind", String(20), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("requested_amount", BigInteger, nullable=False),
+    # approved | partial | declined | honoured
+    Column("outcome", String(10), nullable=False),
+    Column("old_limit", BigInteger, nullable=False),
+    Column("new_limit", BigInteger, nullable=False),
+    Column("reason_codes", JSON, nullable=False),
+    # The data the decision read, by name, so the customer and an auditor can see it.
+    Column("inputs", JSON, nullable=False),
+    Column("policy_version", String(120)),
+    Column("model_version", String(64)),
+    Column("adjustment_id", String(36)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_customer_requests_account_created", "account_id", "created_at"),
+)
+
+offers = Table(
+    "offers",
+    metadata,
+    # An increase the lender offers a customer who asked to be asked first.
+    Column("offer_id", String(36), primary_key=True),
+    Column("account_id", ID, ForeignKey("credit_lines.account_id"), nullable=False, index=True),
+    Column("customer_id", ID, nullable=False),
+    Column("batch_id", String(36)),
+    Column("currency", String(3), nullable=False),
+    Column("old_limit", BigInteger, nullable=False),
+    Column("offered_limit", BigInteger, nullable=False),
+    Column("reason_codes", JSON, nullable=False),
+    Column("inputs", JSON, nullable=False),
+    Column("policy_version", String(120)),
+    Column("model_version", String(64)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    # open -> accepted; an open offer past expires_at reads as expired.
+    Column("status", String(10), nullable=False),
+    Column("accepted_at", UTCDateTime()),
+    Column("adjustment_id", String(36)),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    # One row per grant; withdrawn_at ends it. The newest row of a category decides.
+    Column("consent_id", String(36), primary_key=True),
+    Column("customer_id", ID, ForeignKey("customers.customer_id"), nullable=False, index=True),
+    # bureau | transactions | income | third_party
+    Column("category", String(20), nullable=False),
+    Column("purpose", String(200), nullable=False),
+    Column("granted_at", UTCDateTime(), nullable=False),
+    Column("withdrawn_at", UTCDateTime()),
+)
+
+income_declarations = Table(
+    "income_declarations",
+    metadata,
+    # Income a customer declares; it counts in decisions only once an officer verified it.
+    Column("declaration_id", String(36), primary_key=True),
+    Column("customer_id", ID, ForeignKey("customers.customer_id"), nullable=False, index=True),
+    Column("currency", String(3), nullable=False),
+    Column("monthly_income", BigInteger, nullable=False),
+    Column("evidence_ref", String(200), nullable=False),
+    Column("declared_at", UTCDateTime(), nullable=False),
+    # declared -> verified | rejected
+    Column("status", String(10), nullable=False),
+    Column("reviewed_by", String(64)),
+    Column("reviewed_at", UTCDateTime()),
+    Column("review_comment", String(400)),
+)
+
+customer_flags = Table(
+    "customer_flags",
+    metadata,
+    # Circumstances staff record about a customer, such as "student"; cleared_at ends one.
+    Column("flag_id", String(36), primary_key=True),
+    Column("customer_id", ID, ForeignKey("customers.customer_id"), nullable=False, index=True),
+    Column("flag", String(32), nullable=False),
+    Column("noted_by", String(64), nullable=False),
+    Column("noted_at", UTCDateTime(), nullable=False),
+    Column("cleared_at", UTCDateTime()),
+)
+
+profile_snapshots = Table(
+    "profile_snapshots",
+    metadata,
+    # The latest profile and score of a line, so a real-time decision need not rebuild them.
+    # A snapshot is current while its statement month and model version are the newest.
+    Column("account_id", ID, ForeignKey("credit_lines.account_id"), primary_key=True),
+    Column("as_of_month", Date),
+    Column("model_version", String(64), nullable=False),
+    Column("features", JSON, nullable=False),
+    Column("score", Float),
+    Column("pd", Float),
+    Column("risk_reasons", JSON, nullable=False),
+    Column("computed_at", UTCDateTime(), nullable=False),
 )
