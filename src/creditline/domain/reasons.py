@@ -1,12 +1,14 @@
 """Reason codes for limit decisions, with Chinese and English text.
 
-Two families share one catalogue:
+Several families share one catalogue:
 
 * ``RS_*`` risk-score reasons, one per scorecard characteristic, given when the
   characteristic lost points against its best bin. :data:`FEATURE_REASONS` maps a
   profile feature name to its code.
 * ``P_*`` policy reasons, given by the limit policy for the outcome and for every cap,
   floor or guardrail that changed the proposed limit.
+* ``C_*`` customer self-service reasons, for a customer's own requests, offers they
+  accept and officer decisions on a human review.
 
 Customer-facing texts avoid jargon; the English text is for staff and bilingual notices.
 """
@@ -70,6 +72,22 @@ _REASONS = [
     Reason("R_INCOME_DROP", "收入明显下降", "Large drop in income"),
     Reason("R_DORMANCY", "账户长期未使用", "Account unused for a long time"),
     Reason("R_RISK_CLEARED", "风险已解除", "Risk cleared"),
+    # Customer self-service reasons, for the customer's own requests and what follows them.
+    Reason("C_CUSTOMER_DECREASE", "应您的申请降低额度", "Limit lowered at your request"),
+    Reason("C_CUSTOMER_INCREASE", "应您的申请提升额度", "Limit raised at your request"),
+    Reason("C_INCREASE_PARTIAL", "按当前评估可提升的最高额度部分批准", "Partly approved: the most your current assessment allows"),
+    Reason("C_NO_INCREASE_AVAILABLE", "按当前评估暂无可提升的额度", "Your current assessment allows no increase"),
+    Reason("C_RISK_FROZEN", "额度已被风控冻结，暂不提额", "Line frozen for risk reasons: no increase"),
+    Reason("C_CUSTOMER_FROZEN", "您已冻结额度，解除冻结后可申请提额", "You froze your line: unfreeze it before asking for more"),
+    Reason("C_UNDER_AGE", "未达到提额所需年龄", "Below the age for an increase"),
+    Reason("C_STUDENT", "在校学生暂不提额", "No increase for students"),
+    Reason("C_PERSISTENT_DEBT", "近几期还款占账单比例持续偏低，为避免加重负担暂不提额", "Low repayments for several months: no increase, to avoid adding to your debt"),
+    Reason("C_RECENT_ARREARS", "近期有逾期，暂不提额", "Recent arrears: no increase"),
+    Reason("C_INCOME_UNAVAILABLE", "缺少可用的收入信息（需授权并经核实）", "No usable income (needs your consent and a verified figure)"),
+    Reason("C_PROFILE_UNAVAILABLE", "暂无足够的账单记录用于评估", "Not enough statement history to assess"),
+    Reason("C_TEMPORARY_LIMIT", "应您的申请设立临时额度", "Temporary limit set at your request"),
+    Reason("C_OFFER_ACCEPTED", "您已接受提额邀请", "You accepted a limit offer"),
+    Reason("C_OFFICER_DECISION", "经人工复核调整额度", "Limit changed after a human review"),
 ]
 
 CATALOGUE: dict[str, Reason] = {reason.code: reason for reason in _REASONS}
