@@ -25,6 +25,7 @@ from creditline.service.models import train_scorecard
 from creditline.service.review import apply_batch, approve_batch, propose_review
 from creditline.settings import Settings
 from creditline.store.tables import adjustments, credit_lines, review_batches, review_items
+from tests.access import bearer
 from tests.factories import synthetic_policy_text, write_portfolio
 
 # NOTE: Starlette 1.x warns at import that its test client prefers the httpx2 package. The dev
@@ -86,8 +87,10 @@ def reviewed(engine: Engine, tmp_path: Path, clock: FixedClock) -> Reviewed:
 
 @pytest.fixture
 def client(engine: Engine, clock: FixedClock) -> Iterator[TestClient]:
+    """A client that reads as an auditor, who may see every line and batch."""
     url = engine.url.render_as_string(hide_password=False)
-    with TestClient(create_app(Settings(database_url=url), clock=clock)) as test_client:
+    headers = bearer(clock, subject="audit-1", role="auditor")
+    with TestClient(create_app(Settings(database_url=url), clock=clock), headers=headers) as test_client:
         yield test_client
 
 

@@ -1,17 +1,19 @@
 """Read endpoints for lines, adjustments, ledger history and review batches.
 
-NOTE: these endpoints have no authentication yet. Serve them on 127.0.0.1 only, behind
-the lender's gateway, until customer tokens and staff roles are in place.
+Customers read their own lines only: the list is filtered to them, and another customer's
+line answers 404 as a missing one does. Staff (officer, auditor, admin) read every line,
+adjustment and batch.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import Connection, select
 
 from creditline.api import views
+from creditline.api.auth import STAFF_ROLES, Principal, Role, ensure_line_access, require_roles
 from creditline.api.deps import clock, connection, locale
 from creditline.api.schemas import (
     AdjustmentPublic,
@@ -32,25 +34,32 @@ Conn = Annotated[Connection, Depends(connection)]
 Locale = Annotated[str, Depends(locale)]
 PageSize = Annotated[int, Query(ge=1, le=500, description="Rows per page, 1 to 500")]
 After = Annotated[str | None, Query(description="Cursor: the next_cursor of the previous page")]
+LineReader = Annotated[Principal, Depends(require_roles(Role.CUSTOMER, *sorted(STAFF_ROLES)))]
+Staff = Annotated[Principal, Depends(require_roles(*sorted(STAFF_ROLES)))]
 
 
-def _get_line(conn: Connection, account_id: str, lang: str) -> object:
+def _get_line(conn: Connection, account_id: str, lang: str, principal: Principal) -> Any:
     row = conn.execute(select(credit_lines).where(credit_lines.c.account_id == account_id)).first()
     if row is None:
         # The error renders its parameters as given, so the record kind is translated here.
         raise NotFound(kind=translate("kind.line", lang), ident=account_id)
+    ensure_line_access(principal, row.customer_id, account_id)
     return row
 
 
 @router.get("/lines", response_model=Page[LinePublic], tags=["lines"], summary="List credit lines")
 def list_lines(
     conn: Conn,
+    principal: LineReader,
     now_clock: Annotated[Clock, Depends(clock)],
     customer_id: str | None = None,
     limit: PageSize = 100,
     after: After = None,
 ) -> Page[LinePublic]:
     query = select(credit_lines).order_by(credit_lines.c.account_id).limit(limit + 1)
+    if principal.role is Role.CUSTOMER:
+        # A customer_id of someone else then matches nothing, so the page is empty.
+        query = query.where(credit_lines.c.customer_id == principal.subject)
     if customer_id is not None:
         query = query.where(credit_lines.c.customer_id == customer_id)
     if after is not None:
@@ -63,8 +72,10 @@ def list_lines(
 
 
 @router.get("/lines/{account_id}", response_model=LinePublic, tags=["lines"], summary="One credit line with derived values")
-def get_line(account_id: str, conn: Conn, lang: Locale, now_clock: Annotated[Clock, Depends(clock)]) -> LinePublic:
-    return views.line_public(_get_line(conn, account_id, lang), now_clock.now())
+def get_line(
+    account_id: str, conn: Conn, lang: Locale, principal: LineReader, now_clock: Annotated[Clock, Depends(clock)]
+) -> LinePublic:
+    return views.line_public(_get_line(conn, account_id, lang, principal), now_clock.now())
 
 
 @router.get(
@@ -73,8 +84,8 @@ def get_line(account_id: str, conn: Conn, lang: Locale, now_clock: Annotated[Clo
     tags=["lines"],
     summary="Every adjustment of a line, newest first",
 )
-def line_adjustments(account_id: str, conn: Conn, lang: Locale) -> list[AdjustmentPublic]:
-    _get_line(conn, account_id, lang)
+def line_adjustments(account_id: str, conn: Conn, lang: Locale, principal: LineReader) -> list[AdjustmentPublic]:
+    _get_line(conn, account_id, lang, principal)
     rows = conn.execute(
         select(adjustments)
         .where(adjustments.c.account_id == account_id)
@@ -89,8 +100,8 @@ def line_adjustments(account_id: str, conn: Conn, lang: Locale) -> list[Adjustme
     tags=["lines"],
     summary="The line's ledger events in sequence order, with their hashes",
 )
-def line_events(account_id: str, conn: Conn, lang: Locale) -> list[LedgerEventPublic]:
-    _get_line(conn, account_id, lang)
+def line_events(account_id: str, conn: Conn, lang: Locale, principal: LineReader) -> list[LedgerEventPublic]:
+    _get_line(conn, account_id, lang, principal)
     rows = conn.execute(
         select(ledger_events).where(ledger_events.c.stream_id == account_id).order_by(ledger_events.c.seq)
     ).all()
@@ -101,6 +112,7 @@ def line_events(account_id: str, conn: Conn, lang: Locale) -> list[LedgerEventPu
 def list_adjustments(
     conn: Conn,
     lang: Locale,
+    _staff: Staff,
     batch_id: str | None = None,
     channel: str | None = None,
     limit: PageSize = 100,
@@ -120,7 +132,7 @@ def list_adjustments(
 
 
 @router.get("/batches", response_model=list[BatchPublic], tags=["review"], summary="Review batches, newest first")
-def list_batches(conn: Conn, lang: Locale, status: str | None = None) -> list[BatchPublic]:
+def list_batches(conn: Conn, lang: Locale, _staff: Staff, status: str | None = None) -> list[BatchPublic]:
     # batch_id breaks ties, so batches created in the same instant keep one order across requests.
     query = select(review_batches).order_by(review_batches.c.created_at.desc(), review_batches.c.batch_id)
     if status is not None:
@@ -129,7 +141,11 @@ def list_batches(conn: Conn, lang: Locale, status: str | None = None) -> list[Ba
 
 
 @router.get("/batches/{batch_id}", response_model=BatchPublic, tags=["review"], summary="One review batch")
-def get_batch(batch_id: str, conn: Conn, lang: Locale) -> BatchPublic:
+def get_batch(batch_id: str, conn: Conn, lang: Locale, _staff: Staff) -> BatchPublic:
+    return _get_batch(batch_id, conn, lang)
+
+
+def _get_batch(batch_id: str, conn: Conn, lang: Locale) -> BatchPublic:
     row = conn.execute(select(review_batches).where(review_batches.c.batch_id == batch_id)).first()
     if row is None:
         raise NotFound(kind=translate("kind.batch", lang), ident=batch_id)
@@ -146,12 +162,13 @@ def batch_items(
     batch_id: str,
     conn: Conn,
     lang: Locale,
+    _staff: Staff,
     direction: str | None = None,
     status: str | None = None,
     limit: PageSize = 100,
     after: After = None,
 ) -> Page[BatchItemPublic]:
-    get_batch(batch_id, conn, lang)
+    _get_batch(batch_id, conn, lang)
     query = (
         select(review_items)
         .where(review_items.c.batch_id == batch_id)
