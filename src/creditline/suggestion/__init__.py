@@ -1,0 +1,1 @@
+"""Limit suggestions: the need-for-change model and the suggested limit range."""
