@@ -88,6 +88,11 @@ _REASONS = [
     Reason("C_TEMPORARY_LIMIT", "应您的申请设立临时额度", "Temporary limit set at your request"),
     Reason("C_OFFER_ACCEPTED", "您已接受提额邀请", "You accepted a limit offer"),
     Reason("C_OFFICER_DECISION", "经人工复核调整额度", "Limit changed after a human review"),
+    # Limit-suggestion reasons: why a suggested range points up, down or nowhere.
+    Reason("S_NEAR_LIMIT", "近几个月账单接近额度上限，预计下月仍然紧张", "Recent bills close to your limit, and next month looks tight too"),
+    Reason("S_LOW_USE", "近几个月使用的额度远低于授信额度", "You have used far less than your limit in recent months"),
+    Reason("S_LIMIT_FITS", "当前额度与您的使用情况相符", "Your current limit fits how you use it"),
+    Reason("S_BUREAU_ENFORCEMENT", "征信报告显示有强制执行记录，暂不建议提额", "Your credit report shows a court enforcement: no increase suggested"),
 ]
 
 CATALOGUE: dict[str, Reason] = {reason.code: reason for reason in _REASONS}
