@@ -396,3 +396,33 @@ profile_snapshots = Table(
     Column("risk_reasons", JSON, nullable=False),
     Column("computed_at", UTCDateTime(), nullable=False),
 )
+
+review_cases = Table(
+    "review_cases",
+    metadata,
+    # Human review (人工复核) of one automated decision, asked for by the customer.
+    Column("case_id", String(36), primary_key=True),
+    Column("customer_id", ID, nullable=False, index=True),
+    Column("account_id", ID, ForeignKey("credit_lines.account_id"), nullable=False, index=True),
+    Column("subject_type", String(16), nullable=False),
+    Column("subject_id", String(64), nullable=False),
+    # "<subject_type>:<subject_id>" while the case is open or taken, NULL once decided. Its
+    # unique constraint allows one open case per decision, and NULLs never collide.
+    Column("open_subject", String(90), unique=True),
+    Column("status", String(12), nullable=False),
+    Column("opened_by", String(128), nullable=False),
+    Column("opened_at", UTCDateTime(), nullable=False),
+    Column("customer_comment", Text, nullable=False),
+    Column("taken_by", String(128)),
+    Column("taken_at", UTCDateTime()),
+    Column("decision", String(8)),
+    Column("decided_by", String(128)),
+    Column("decided_at", UTCDateTime()),
+    Column("officer_comment", Text),
+    Column("new_limit", BigInteger),
+    Column("adjustment_id", String(36)),
+    CheckConstraint("subject_type IN ('adjustment', 'request')", name="subject_type_known"),
+    CheckConstraint("status IN ('open', 'taken', 'decided')", name="status_known"),
+    CheckConstraint("decision IS NULL OR decision IN ('uphold', 'change')", name="decision_known"),
+    Index("ix_review_cases_status_opened", "status", "opened_at"),
+)
