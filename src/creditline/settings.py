@@ -31,6 +31,9 @@ class Settings:
     base64 (standard or URL-safe alphabet). ``token_active_kid`` names the key that
     ``creditline token issue`` signs with. Production requires keys of at least 32 bytes
     and rejects the published development key.
+
+    ``policy_path`` names the limit policy file the service decides customer requests
+    with; unset, the shipped ``default_cny`` policy is used.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -42,6 +45,7 @@ class Settings:
     lang: str | None = None
     token_keys: Mapping[str, str] = field(default_factory=lambda: {DEVELOPMENT_TOKEN_KID: DEVELOPMENT_TOKEN_SECRET})
     token_active_kid: str = DEVELOPMENT_TOKEN_KID
+    policy_path: Path | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -115,6 +119,7 @@ class Settings:
             log_level=env.get("CREDITLINE_LOG_LEVEL") or "INFO",
             environment=env.get("CREDITLINE_ENV") or "development",
             lang=env.get("CREDITLINE_LANG") or None,
+            policy_path=Path(env["CREDITLINE_POLICY_PATH"]) if env.get("CREDITLINE_POLICY_PATH") else None,
             **_token_settings(env),
         )
 
