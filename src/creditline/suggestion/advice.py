@@ -1,0 +1,180 @@
+"""The suggested limit range of one line: a pure rule on its recent statements and the model.
+
+The customer's need is the largest of the peak bill of the window, the predicted
+next-month balance and the outstanding balance. A range is suggested that lets the need
+use between ``target_use_low`` and ``target_use_high`` of the limit:
+
+* increase, when next month looks pressing (predicted utilisation >= 0.9 or the pressing
+  probability reaches ``pressing_probability``), capped by the product maximum, the
+  regulatory cap per borrower, the policy's increase guardrails and, when the customer
+  consented and an officer verified it, the income multiple;
+* decrease, when use is falling far below the limit (falling probability reaches
+  ``falling_probability`` and the peak bill used less than ``low_use_share`` of it),
+  floored at the outstanding balance rounded up to the decrease step and the product
+  minimum;
+* keep, otherwise, or when an increase is blocked (vulnerable customer, bureau
+  enforcement, the customer's own "never" preference for an unasked suggestion, a risk freeze).
+
+Amounts are integer minor units throughout.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from creditline.domain.money import round_down_to_step, round_up_to_step
+
+
+class Direction(enum.StrEnum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    KEEP = "keep"
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionRules:
+    """Thresholds of the suggestion rule; fractions of the limit or probabilities in [0, 1].
+
+    NOTE: these defaults are not yet part of the policy file's ``customer`` section, so a
+    lender cannot change them without a code change.
+    """
+
+    pressing_probability: float = 0.5
+    pressing_utilisation: float = 0.9
+    falling_probability: float = 0.7
+    low_use_share: float = 0.3
+    target_use_high: Decimal = Decimal("0.8")  # the low end of the range: need uses 80 %
+    target_use_low: Decimal = Decimal("0.6")  # the high end of the range: need uses 60 %
+    min_history_months: int = 3
+    # Increase cap when the policy's guardrails set none.
+    default_max_increase_fraction: Decimal = Decimal("0.5")
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceInputs:
+    """What the rule reads about one line; amounts in minor units."""
+
+    current_limit: int
+    outstanding: int
+    bills: tuple[int, ...]  # oldest month first
+    paid: tuple[int, ...]
+    months_present: int
+    predicted_utilisation: float | None  # None when the history is too short to score
+    pressing_probability: float | None
+    falling_probability: float | None
+    # Product and policy bounds.
+    minimum_limit: int
+    maximum_limit: int
+    rounding_step: int
+    decrease_step: int
+    regulatory_cap: int | None = None
+    max_increase_fraction: Decimal | None = None
+    max_increase_amount: int | None = None
+    income_cap: int | None = None  # verified income x policy multiple, only with consent
+    # Reasons that rule out an increase, already decided by the caller (C_*, P_*, S_* codes).
+    increase_blocks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """A suggested range [low, high] in minor units, with its reasons and the figures used."""
+
+    direction: Direction
+    low: int
+    high: int
+    reason_codes: tuple[str, ...]
+    figures: dict[str, int | float] = field(default_factory=dict)
+
+
+def need_amount(inputs: AdviceInputs) -> int:
+    """Return max(peak bill, predicted next-month balance, outstanding) in minor units."""
+    peak = max(inputs.bills, default=0)
+    predicted = 0
+    if inputs.predicted_utilisation is not None:
+        predicted = int(round(inputs.predicted_utilisation * inputs.current_limit))
+    return max(peak, predicted, inputs.outstanding, 0)
+
+
+def advise(inputs: AdviceInputs, rules: SuggestionRules = SuggestionRules()) -> Advice:
+    """Suggest a limit range for one line.
+
+    Returns
+    -------
+    Advice
+        ``keep`` advice has ``low == high ==`` the current limit.
+    """
+    need = need_amount(inputs)
+    figures: dict[str, int | float] = {
+        "need": need,
+        "peak_bill": max(inputs.bills, default=0),
+        "mean_paid": sum(inputs.paid) // len(inputs.paid) if inputs.paid else 0,
+        "months": inputs.months_present,
+    }
+    if inputs.predicted_utilisation is not None:
+        figures["predicted_utilisation"] = round(inputs.predicted_utilisation, 4)
+    keep = Advice(Direction.KEEP, inputs.current_limit, inputs.current_limit, ("S_LIMIT_FITS",), figures)
+    if inputs.months_present < rules.min_history_months or inputs.predicted_utilisation is None:
+        return Advice(Direction.KEEP, inputs.current_limit, inputs.current_limit, ("C_PROFILE_UNAVAILABLE",), figures)
+
+    pressing = inputs.predicted_utilisation >= rules.pressing_utilisation or (
+        inputs.pressing_probability is not None and inputs.pressing_probability >= rules.pressing_probability
+    )
+    peak_share = figures["peak_bill"] / inputs.current_limit if inputs.current_limit else 1.0
+    falling = (
+        inputs.falling_probability is not None
+        and inputs.falling_probability >= rules.falling_probability
+        and peak_share < rules.low_use_share
+    )
+    if pressing:
+        if inputs.increase_blocks:
+            return Advice(Direction.KEEP, inputs.current_limit, inputs.current_limit, inputs.increase_blocks, figures)
+        return _increase(inputs, rules, need, figures)
+    if falling:
+        return _decrease(inputs, rules, need, figures) or keep
+    return keep
+
+
+def _increase(inputs: AdviceInputs, rules: SuggestionRules, need: int, figures: dict[str, int | float]) -> Advice:
+    step = inputs.rounding_step
+    low = round_up_to_step(_over(need, rules.target_use_high), step)
+    high = round_up_to_step(_over(need, rules.target_use_low), step)
+    reasons = ["S_NEAR_LIMIT"]
+
+    ceilings = [(inputs.maximum_limit, "P_CAP_PRODUCT")]
+    if inputs.regulatory_cap is not None:
+        ceilings.append((inputs.regulatory_cap, "P_CAP_REGULATORY"))
+    fraction = inputs.max_increase_fraction or rules.default_max_increase_fraction
+    ceilings.append((inputs.current_limit + int(inputs.current_limit * fraction), "P_GUARD_MAX_INCREASE"))
+    if inputs.max_increase_amount is not None:
+        ceilings.append((inputs.current_limit + inputs.max_increase_amount, "P_GUARD_MAX_INCREASE"))
+    if inputs.income_cap is not None:
+        ceilings.append((inputs.income_cap, "P_CAP_INCOME"))
+    for ceiling, code in ceilings:
+        ceiling = round_down_to_step(ceiling, step)
+        if high > ceiling:
+            high = ceiling
+            if code not in reasons:
+                reasons.append(code)
+    low = max(min(low, high), inputs.current_limit + step)
+    if high <= inputs.current_limit or low > high:
+        # Every cap sits at or below the current limit: nothing to suggest upwards.
+        return Advice(Direction.KEEP, inputs.current_limit, inputs.current_limit, tuple(reasons), figures)
+    return Advice(Direction.INCREASE, low, high, tuple(reasons), figures)
+
+
+def _decrease(inputs: AdviceInputs, rules: SuggestionRules, need: int, figures: dict[str, int | float]) -> Advice | None:
+    floor = max(round_up_to_step(max(inputs.outstanding, 0), inputs.decrease_step), inputs.minimum_limit)
+    step = inputs.rounding_step
+    low = max(round_up_to_step(_over(need, rules.target_use_high), step), floor)
+    high = max(round_up_to_step(_over(need, rules.target_use_low), step), low)
+    high = min(high, inputs.current_limit - step)
+    if low > high:
+        return None
+    return Advice(Direction.DECREASE, low, high, ("S_LOW_USE",), figures)
+
+
+def _over(amount: int, fraction: Decimal) -> int:
+    """Return ``amount / fraction`` rounded up to whole minor units."""
+    return int(-(-Decimal(amount) // fraction))
