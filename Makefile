@@ -27,6 +27,7 @@ demo: $(STAMP)
 
 # pytest exits 5 when it collected no tests; that must fail, not pass silently.
 test: $(STAMP)
+	command -v chromium || (apt-get update && apt-get install -y chromium)
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
