@@ -162,7 +162,7 @@ def test_dropped_features_carry_reasons(model):
         "noise": "information value below minimum",
         "sex": "excluded attribute",
         "constant_flag": "constant value",
-        "product": "not numeric",
+        "product": "constant value",
         "rare_flag": "single bin",
     }
     noise = next(d for d in model.dropped if d.name == "noise")
@@ -242,7 +242,7 @@ def test_save_writes_json_not_pickle(model, frame, tmp_path):
 
 def test_artifact_records_settings_and_training(model, frame):
     artifact = json.loads(model.to_json())
-    assert artifact["format_version"] == 1
+    assert artifact["format_version"] == 2
     assert artifact["created_at"] == "2025-06-30T12:00:00+00:00"
     assert artifact["target"] == "bad"
     assert artifact["settings"]["base_score"] == 600.0
@@ -261,6 +261,10 @@ def test_artifact_records_settings_and_training(model, frame):
     assert feature["missing_bin"]["rule"] == "neutral bin"
     assert set(artifact["metrics"]) == {"train_auc", "train_ks", "train_gini"}
     assert artifact["metrics"]["train_auc"] > 0.7
+    assert feature["dtype"] == "numerical"
+    assert feature["special_bins"] == []
+    assert artifact["calibration"] is None
+    assert [w["feature"] for w in artifact["warnings"]] == ["rare_flag"]
 
 
 def test_model_version_is_hash_of_artifact_body(model, frame):
@@ -293,14 +297,16 @@ def test_positive_coefficient_feature_is_dropped():
     log_odds = -1.2 + 2.0 * strong - 1.0 * shadow
     bad = (rng.random(n) < 1 / (1 + np.exp(-log_odds))).astype(np.int64)
     frame = pl.DataFrame({"strong": strong, "shadow": shadow, "bad": bad})
-    fitted = fit_scorecard(frame, features=["strong", "shadow"])
+    # Correlation and VIF selection would drop the shadow first; switch them off here.
+    settings = ScorecardSettings(max_correlation=1.0, max_vif=1e9, stepwise="none")
+    fitted = fit_scorecard(frame, features=["strong", "shadow"], settings=settings)
     assert fitted.features == ("strong",)
     assert fitted.dropped[0].name == "shadow"
     assert fitted.dropped[0].reason == "coefficient sign reversed"
     assert fitted.dropped[0].iv > 0.02
 
 
-def test_binning_failure_drops_feature(frame, monkeypatch):
+def test_binning_failure_falls_back_to_prebinning(frame, monkeypatch):
     import optbinning
 
     original = optbinning.OptimalBinning.fit
@@ -311,10 +317,14 @@ def test_binning_failure_drops_feature(frame, monkeypatch):
         return original(self, x, y, *args, **kwargs)
 
     monkeypatch.setattr(optbinning.OptimalBinning, "fit", failing_fit)
-    fitted = fit_scorecard(frame, features=["utilisation_latest", "payment_ratio_mean"])
-    assert fitted.features == ("utilisation_latest",)
-    assert fitted.dropped[0].reason == "binning failed"
-    assert fitted.dropped[0].detail == "RuntimeError: solver crashed"
+    fitted = fit_scorecard(frame, features=["utilisation_latest", "payment_ratio_mean"], trends=TRENDS)
+    assert fitted.features == ("utilisation_latest", "payment_ratio_mean")
+    assert fitted.warnings[0].feature == "payment_ratio_mean"
+    assert fitted.warnings[0].detail == (
+        "optbinning gave no usable bins (RuntimeError: solver crashed); quantile pre-binning used"
+    )
+    bad_rates = [b.bad_rate for b in by_name(fitted, "payment_ratio_mean").bins]
+    assert bad_rates == sorted(bad_rates, reverse=True)
 
 
 def test_all_missing_feature_is_dropped(frame):
@@ -434,8 +444,8 @@ def test_scoring_leaves_input_unchanged(model, frame):
             "Not a scorecard artifact: format is 'other.model', expected creditline.scorecard.",
         ),
         (
-            {"format_version": 2},
-            "Scorecard artifact format_version 2 is not supported: this version reads 1. "
+            {"format_version": 3},
+            "Scorecard artifact format_version 3 is not supported: this version reads 1, 2. "
             "Retrain or export it again with this version.",
         ),
         ({"intercept": None}, "Invalid scorecard artifact: field $.intercept: expected a finite number, got None."),

@@ -116,7 +116,7 @@ def test_score_of_zero_rows():
     frame = pl.DataFrame(schema={"utilisation_latest": pl.Float64, "payment_ratio_mean": pl.Float64})
     scored = model.score(frame)
     assert scored.height == 0
-    assert scored.columns == ["utilisation_latest", "payment_ratio_mean", "score", "pd", "reason_codes"]
+    assert scored.columns == ["utilisation_latest", "payment_ratio_mean", "score", "pd", "pd_raw", "reason_codes"]
 
 
 def reference_reasons(losses, codes, max_reasons):

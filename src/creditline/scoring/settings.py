@@ -14,6 +14,10 @@ from creditline.errors import InvalidInput
 
 BINNING_SOLVERS = ("cp", "mip")
 LOGISTIC_SOLVERS = ("lbfgs", "newton-cg", "newton-cholesky")
+STEPWISE_METHODS = ("none", "forward_aic", "forward_pvalue", "l1")
+CALIBRATION_METHODS = ("isotonic", "platt", "none")
+# Slots are stored as uint8: bins, special values and the missing slot must fit in 255.
+MAX_SPECIAL_VALUES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +36,26 @@ class ScorecardSettings:
     into at most ``max_n_prebins`` bins of at least ``min_prebin_share`` each, solved with
     ``binning_solver``.
 
+    Special values and categories: ``special_values`` maps a feature to the values that
+    mean something other than a quantity (such as -1 for "no bureau file"); each gets a
+    bin of its own. Features named in ``categorical_features`` are binned as labels
+    even when their dtype is numeric. Text columns always are.
+
+    Training sample: the target needs at least ``min_class_rows`` bads and as many goods.
+
+    Selection after binning: of two features whose WoE correlation exceeds
+    ``max_correlation`` in absolute value, the one with the lower IV is dropped; then
+    the feature with the highest variance inflation factor is dropped while it exceeds
+    ``max_vif``; then ``stepwise`` selects: "forward_aic" (add the feature that lowers
+    AIC most, while one does), "forward_pvalue" (add the feature with the lowest Wald
+    p-value below ``entry_p_value``), "l1" (drop features with a zero coefficient in an
+    L1 logistic regression of strength ``l1_C``) or "none".
+
     Logistic regression (scikit-learn ``LogisticRegression``, L2 penalty): inverse
     regularisation strength ``C``, ``solver``, ``max_iter``, ``tol`` and ``random_state``.
+
+    Calibration on held-out rows: ``calibration`` is "isotonic", "platt" or "none", and
+    the calibration table has ``calibration_bins`` bins of predicted PD.
     """
 
     base_score: float = 600.0
@@ -52,10 +74,23 @@ class ScorecardSettings:
     max_iter: int = 1000
     tol: float = 1e-8
     random_state: int = 0
+    # Feature -> its special values, stored as sorted pairs so the settings stay hashable.
+    special_values: Any = ()
+    categorical_features: tuple[str, ...] = ()
+    min_class_rows: int = 10
+    max_correlation: float = 0.7
+    max_vif: float = 10.0
+    stepwise: str = "forward_aic"
+    entry_p_value: float = 0.05
+    l1_C: float = 0.05
+    calibration: str = "isotonic"
+    calibration_bins: int = 10
 
     def __post_init__(self) -> None:
         # A list given for the excluded attributes would make the frozen settings unhashable.
         object.__setattr__(self, "excluded_attributes", tuple(self.excluded_attributes))
+        object.__setattr__(self, "categorical_features", tuple(self.categorical_features))
+        object.__setattr__(self, "special_values", _special_pairs(self.special_values))
         for name, (allowed, check) in _CONSTRAINTS.items():
             value = getattr(self, name)
             if not check(value):
@@ -63,10 +98,16 @@ class ScorecardSettings:
                     "scoring.setting_invalid", name=name, allowed=allowed, value=repr(value)
                 )
 
+    def special_values_of(self, feature: str) -> tuple[float | str, ...]:
+        """Return the special values declared for ``feature``, empty when none are."""
+        return dict(self.special_values).get(feature, ())
+
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as a JSON-ready mapping (tuples become lists)."""
         data = asdict(self)
         data["excluded_attributes"] = list(self.excluded_attributes)
+        data["categorical_features"] = list(self.categorical_features)
+        data["special_values"] = {name: list(values) for name, values in self.special_values}
         return data
 
     @classmethod
@@ -79,9 +120,38 @@ class ScorecardSettings:
                 "scoring.setting_unknown", names=", ".join(unknown), known=", ".join(sorted(known))
             )
         values = dict(data)
-        if "excluded_attributes" in values:
-            values["excluded_attributes"] = tuple(values["excluded_attributes"])
+        for name in ("excluded_attributes", "categorical_features"):
+            if isinstance(values.get(name), list):
+                values[name] = tuple(values[name])
         return cls(**values)
+
+
+def _special_pairs(value: Any) -> Any:
+    """Normalise a mapping of feature -> special values to sorted (feature, values) pairs.
+
+    A value that is neither a mapping nor such pairs is returned unchanged, so that the
+    constraint table reports it.
+    """
+    items = value.items() if isinstance(value, Mapping) else value
+    try:
+        pairs = tuple(sorted((name, tuple(values)) for name, values in items))
+    except (TypeError, ValueError):
+        return value
+    return pairs
+
+
+def _is_special_pairs(value: Any) -> bool:
+    if not isinstance(value, tuple):
+        return False
+    for pair in value:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str) and pair[0]):
+            return False
+        values = pair[1]
+        if not 1 <= len(values) <= MAX_SPECIAL_VALUES or len(set(values)) != len(values):
+            return False
+        if not all(isinstance(v, str) or _is_real(v) for v in values):
+            return False
+    return True
 
 
 def _is_real(value: Any) -> bool:
@@ -124,4 +194,17 @@ _CONSTRAINTS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "max_iter": ("int >= 1", lambda v: _is_int(v) and v >= 1),
     "tol": ("float > 0", _is_positive),
     "random_state": ("int >= 0", lambda v: _is_int(v) and v >= 0),
+    "special_values": (
+        f"{{feature: [1 to {MAX_SPECIAL_VALUES} distinct finite numbers or strings]}}",
+        _is_special_pairs,
+    ),
+    "categorical_features": ("tuple[str, ...] of non-empty names", _is_names),
+    "min_class_rows": ("int >= 1", lambda v: _is_int(v) and v >= 1),
+    "max_correlation": ("0 < float <= 1", lambda v: _is_real(v) and 0 < v <= 1),
+    "max_vif": ("float > 1", lambda v: _is_real(v) and v > 1),
+    "stepwise": (" | ".join(repr(v) for v in STEPWISE_METHODS), lambda v: v in STEPWISE_METHODS),
+    "entry_p_value": ("0 < float < 1", _is_fraction),
+    "l1_C": ("float > 0", _is_positive),
+    "calibration": (" | ".join(repr(v) for v in CALIBRATION_METHODS), lambda v: v in CALIBRATION_METHODS),
+    "calibration_bins": ("int >= 1", lambda v: _is_int(v) and v >= 1),
 }

@@ -1,7 +1,10 @@
-"""Fit a WoE logistic scorecard: optbinning for the bins, scikit-learn for the regression.
+"""Fit a WoE logistic scorecard: binning, feature selection, regression, calibration.
 
-optbinning and scikit-learn (the ``train`` extra) are imported inside the functions that
-need them, so importing this module costs nothing on a lean service install.
+The steps live in their own modules: :mod:`creditline.scoring.binning` (bins, WoE, IV),
+:mod:`creditline.scoring.selection` (correlation, VIF, stepwise) and
+:mod:`creditline.scoring.calibration` (score-to-PD table). optbinning and scikit-learn
+(the ``train`` extra) are imported inside the functions that need them, so importing
+this module costs nothing on a lean service install.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import math
 import time
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -22,26 +25,30 @@ import polars as pl
 from creditline.domain.reasons import reason_for_feature
 from creditline.errors import InvalidInput
 from creditline.scoring.artifact import default_model_version, frame_fingerprint
+from creditline.scoring.binning import TRENDS, FeatureBinning, bin_feature
+from creditline.scoring.calibration import fit_calibration
 from creditline.scoring.metrics import auc, gini, ks
 from creditline.scoring.scorecard import (
+    CATEGORICAL,
     DROP_ALL_MISSING,
-    DROP_BINNING_FAILED,
     DROP_CONSTANT,
     DROP_EXCLUDED,
     DROP_LOW_IV,
     DROP_NOT_NUMERIC,
     DROP_POSITIVE_COEFFICIENT,
-    DROP_SINGLE_BIN,
     MISSING_NEUTRAL,
     MISSING_OBSERVED,
+    NUMERICAL,
     Bin,
     Characteristic,
     DroppedFeature,
+    FitWarning,
     MissingBin,
     Scorecard,
-    SlotArray,
-    assign_slots,
+    SelectionStep,
+    SpecialBin,
 )
+from creditline.scoring.selection import KEPT, select_features
 from creditline.scoring.settings import ScorecardSettings
 
 if TYPE_CHECKING:
@@ -51,32 +58,10 @@ logger = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float64]
 
-TRENDS = ("ascending", "descending", "auto")
-# Requested trend -> optbinning ``monotonic_trend``. "auto_asc_desc" lets the solver pick
-# the better of ascending and descending, so every bin table stays monotonic and the
-# points read as a business rule.
-_OPTBINNING_TREND = {"ascending": "ascending", "descending": "descending", "auto": "auto_asc_desc"}
+__all__ = ["TRENDS", "fit_logistic", "fit_scorecard"]
 
-# Added to both the good and the bad count of a bin that lacks one of them, so its WoE
-# stays finite (the Haldane-Anscombe correction).
-_ZERO_CELL_CORRECTION = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class _BinnedFeature:
-    """A feature's bins and WoE before the regression gives them points."""
-
-    name: str
-    requested_trend: str
-    trend: str
-    splits: tuple[float, ...]
-    counts: npt.NDArray[np.int64]  # per slot: bins, then missing
-    bads: npt.NDArray[np.int64]
-    woe: FloatArray  # per slot; the missing slot has the neutral WoE when counts[-1] == 0
-    iv: float
-
-    def slot_index(self, values: FloatArray) -> SlotArray:
-        return assign_slots(self.splits, values)
+# Drops that say all there is to say; other binning drops are also fit warnings.
+_PLAIN_DROPS = (DROP_ALL_MISSING, DROP_CONSTANT, DROP_NOT_NUMERIC)
 
 
 def fit_scorecard(
@@ -88,21 +73,28 @@ def fit_scorecard(
     settings: ScorecardSettings = ScorecardSettings(),
     model_version: str | None = None,
     created_at: datetime | None = None,
+    calibration_frame: pl.DataFrame | None = None,
 ) -> Scorecard:
     """Fit a WoE logistic scorecard on ``frame``.
 
-    Each feature is binned with optbinning's ``OptimalBinning`` under the monotonic trend
-    ``trends[feature]``. "ascending" means the bad rate rises as the value rises and
-    "descending" that it falls. "auto", the default, lets the solver choose one of the
-    two. Null and NaN values get their own bin. When training has no missing value of a
-    feature, a missing value at scoring time gets the points of the bin whose WoE is
-    closest to 0 (the neutral bin), and the artifact records that rule.
+    Each feature is binned by :func:`creditline.scoring.binning.bin_feature` under the
+    monotonic trend ``trends[feature]``. "ascending" means the bad rate rises as the
+    value rises and "descending" that it falls. "auto", the default, lets the binning
+    choose one of the two. Text columns are binned as categories. Null and NaN values,
+    and the special values of ``settings.special_values``, get bins of their own. When
+    training has no row in such a bin, scoring gives it the points of the bin whose WoE
+    is closest to 0 (the neutral bin), and the artifact records that rule.
 
-    A feature is dropped, with its reason in ``Scorecard.dropped``, in these cases: it is
-    an excluded attribute or not numeric, its values are all missing or constant, it
-    cannot be binned or gives one bin, or its information value is below
-    ``settings.min_iv``. A feature whose regression coefficient comes out positive is
-    dropped too, because it would give safer bins fewer points.
+    A feature is dropped, with its reason in ``Scorecard.dropped`` and its steps in
+    ``Scorecard.selection``, in these cases: it is an excluded attribute or of an
+    unsupported dtype, its values are all missing or constant, it gives one bin (or one
+    bin under the requested trend only, which is also a warning), its information value
+    is below ``settings.min_iv``, the correlation, VIF or stepwise selection removes it,
+    or its regression coefficient comes out positive, because then safer bins would get
+    fewer points.
+
+    When ``calibration_frame`` is given and ``settings.calibration`` is not "none", the
+    score-to-PD table is fitted on those rows, which must not overlap ``frame``.
 
     Parameters
     ----------
@@ -118,9 +110,10 @@ def fit_scorecard(
     Raises
     ------
     InvalidInput
-        When columns are absent, the features are empty or repeated, the target is not
-        0/1 with both classes present, a trend is unknown, ``created_at`` has no time
-        zone, or no feature survives.
+        When columns are absent, the features are empty or repeated, the frame has
+        duplicated columns, the target is not 0/1 with at least
+        ``settings.min_class_rows`` bads and goods, a trend is unknown, ``created_at``
+        has no time zone, or no feature survives.
     """
     started = time.perf_counter()
     # A RiskTrend enum member becomes its plain string value here, and so in the artifact.
@@ -128,56 +121,106 @@ def fit_scorecard(
     _check_request(frame, features, target, requested_trends)
     if created_at is not None and created_at.utcoffset() is None:
         raise InvalidInput("scoring.created_at_naive", value=created_at.isoformat())
-    bad = _target_values(frame, target)
+    bad = _target_values(frame, target, settings.min_class_rows)
 
     dropped: list[DroppedFeature] = []
-    binned: list[_BinnedFeature] = []
-    for name in features:
-        if name in settings.excluded_attributes:
-            dropped.append(DroppedFeature(name, DROP_EXCLUDED))
-            continue
-        trend = requested_trends.get(name, "auto")
-        outcome = _bin_feature(frame.get_column(name), bad, trend, settings)
-        if isinstance(outcome, DroppedFeature):
-            dropped.append(outcome)
-        elif outcome.iv < settings.min_iv:
-            detail = f"IV {outcome.iv:.4f} < {settings.min_iv}"
-            dropped.append(DroppedFeature(name, DROP_LOW_IV, outcome.iv, detail))
-        else:
-            binned.append(outcome)
-
-    binned, coefficients, intercept = _fit_regression(frame, binned, bad, settings, dropped)
+    steps: list[SelectionStep] = []
+    fit_warnings: list[FitWarning] = []
+    binned = _bin_features(frame, features, bad, requested_trends, settings, dropped, steps, fit_warnings)
+    binned = _select(frame, binned, bad, settings, dropped, steps)
+    binned, coefficients, intercept = _fit_regression(frame, binned, bad, settings, dropped, steps)
     model = _assemble(frame, features, target, bad, binned, coefficients, intercept, dropped, settings, created_at)
+    model = replace(model, selection=tuple(steps), warnings=tuple(fit_warnings))
+    if calibration_frame is not None and settings.calibration != "none":
+        model = _calibrate(model, calibration_frame, target, settings)
     model = replace(model, model_version=model_version or default_model_version(model))
     logger.info(
-        "scorecard %s fitted on %d rows: %d characteristics, %d features dropped, %.2f s",
+        "scorecard %s fitted on %d rows: %d characteristics, %d features dropped, %d warnings, %.2f s",
         model.model_version,
         frame.height,
         len(model.characteristics),
         len(model.dropped),
+        len(model.warnings),
         time.perf_counter() - started,
     )
     return model
 
 
-def _bin_feature(
-    column: pl.Series, bad: npt.NDArray[np.int64], trend: str, settings: ScorecardSettings
-) -> _BinnedFeature | DroppedFeature:
-    """Bin one feature and compute its WoE and IV, or return why it cannot be used."""
-    name = column.name
-    if not (column.dtype.is_numeric() or column.dtype in (pl.Boolean, pl.Null)):
-        return DroppedFeature(name, DROP_NOT_NUMERIC, detail=f"dtype {column.dtype}")
-    values = np.asarray(column.cast(pl.Float64).to_numpy(), dtype=np.float64)
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return DroppedFeature(name, DROP_ALL_MISSING, detail="no finite value")
-    if finite.min() == finite.max():
-        return DroppedFeature(name, DROP_CONSTANT, detail=f"every value is {finite.min()!r}")
+def _bin_features(
+    frame: pl.DataFrame,
+    features: Sequence[str],
+    bad: npt.NDArray[np.int64],
+    trends: Mapping[str, str],
+    settings: ScorecardSettings,
+    dropped: list[DroppedFeature],
+    steps: list[SelectionStep],
+    fit_warnings: list[FitWarning],
+) -> list[FeatureBinning]:
+    """Bin every requested feature; record exclusions, binning drops and low IV."""
+    binned: list[FeatureBinning] = []
+    for name in features:
+        if name in settings.excluded_attributes:
+            dropped.append(DroppedFeature(name, DROP_EXCLUDED))
+            steps.append(SelectionStep(name, "exclusion", DROP_EXCLUDED))
+            continue
+        outcome = bin_feature(frame.get_column(name), bad, trends.get(name, "auto"), settings)
+        if isinstance(outcome, DroppedFeature):
+            dropped.append(outcome)
+            steps.append(SelectionStep(name, "binning", outcome.reason))
+            if outcome.reason not in _PLAIN_DROPS:
+                fit_warnings.append(FitWarning(name, f"{outcome.reason}: {outcome.detail}"))
+            continue
+        for warning in outcome.warnings:
+            logger.warning("binning of %s: %s", name, warning.detail)
+        fit_warnings.extend(outcome.warnings)
+        if outcome.iv < settings.min_iv:
+            detail = f"IV {outcome.iv:.4f} < {settings.min_iv}"
+            dropped.append(DroppedFeature(name, DROP_LOW_IV, outcome.iv, detail))
+            steps.append(SelectionStep(name, "iv", DROP_LOW_IV, outcome.iv))
+        else:
+            steps.append(SelectionStep(name, "iv", KEPT, outcome.iv))
+            binned.append(outcome)
+    return binned
 
-    splits = _optimal_splits(name, values, finite, bad, trend, settings)
-    if isinstance(splits, DroppedFeature):
-        return splits
-    return _woe_table(name, trend, splits, values, bad)
+
+def _select(
+    frame: pl.DataFrame,
+    binned: list[FeatureBinning],
+    bad: npt.NDArray[np.int64],
+    settings: ScorecardSettings,
+    dropped: list[DroppedFeature],
+    steps: list[SelectionStep],
+) -> list[FeatureBinning]:
+    """Run correlation, VIF and stepwise selection on the binned features' WoE."""
+    if not binned:
+        return binned
+    names = [f.name for f in binned]
+    matrix = np.column_stack([_woe_column(frame, f) for f in binned])
+    selection = select_features(names, matrix, {f.name: f.iv for f in binned}, bad, settings)
+    dropped.extend(selection.dropped)
+    steps.extend(selection.steps)
+    return [f for f in binned if f.name in selection.kept]
+
+
+def _calibrate(model: Scorecard, holdout: pl.DataFrame, target: str, settings: ScorecardSettings) -> Scorecard:
+    """Fit the score-to-PD table on ``holdout`` rows, which the bins and regression never saw."""
+    bad = _target_values(holdout, target, 1)
+    scored = model.score(holdout.select(model.features))
+    calibration = fit_calibration(
+        scored.get_column("score").to_numpy(),
+        bad,
+        scored.get_column("pd_raw").to_numpy(),
+        method=settings.calibration,
+        n_bins=settings.calibration_bins,
+    )
+    logger.info(
+        "scorecard calibrated (%s) on %d rows: Brier %.5f, %.5f before",
+        calibration.method,
+        calibration.n_rows,
+        calibration.brier,
+        calibration.brier_raw,
+    )
+    return replace(model, calibration=calibration)
 
 
 def fit_logistic(woe: FloatArray, bad: npt.NDArray[np.int64], settings: ScorecardSettings) -> LogisticRegression:
@@ -200,107 +243,35 @@ def fit_logistic(woe: FloatArray, bad: npt.NDArray[np.int64], settings: Scorecar
     return estimator
 
 
-def _optimal_splits(
-    name: str,
-    values: FloatArray,
-    finite: FloatArray,
-    bad: npt.NDArray[np.int64],
-    trend: str,
-    settings: ScorecardSettings,
-) -> tuple[float, ...] | DroppedFeature:
-    from optbinning import OptimalBinning
-
-    # optbinning rejects infinity. Clipping to the finite range puts +-inf in the outer
-    # bins, which is also where scoring puts them.
-    values = np.clip(values, finite.min(), finite.max())
-    binning = OptimalBinning(
-        name=name,
-        dtype="numerical",
-        solver=settings.binning_solver,
-        max_n_prebins=settings.max_n_prebins,
-        min_prebin_size=settings.min_prebin_share,
-        max_n_bins=settings.max_n_bins,
-        min_bin_size=settings.min_bin_share,
-        monotonic_trend=_OPTBINNING_TREND[trend],
-    )
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            binning.fit(values, bad)
-    # optbinning and its solvers raise many exception types. One bad feature must not
-    # stop the fit, so any failure drops the feature and keeps the error as the detail.
-    except Exception as exc:  # noqa: BLE001
-        logger.warning("binning of %s failed: %s: %s", name, type(exc).__name__, exc)
-        return DroppedFeature(name, DROP_BINNING_FAILED, detail=f"{type(exc).__name__}: {exc}")
-    for warning in caught:
-        logger.debug("binning of %s: %s", name, warning.message)
-    if binning.status not in ("OPTIMAL", "FEASIBLE"):
-        return DroppedFeature(name, DROP_BINNING_FAILED, detail=f"solver status {binning.status}")
-    splits = tuple(float(split) for split in binning.splits)
-    if not splits:
-        return DroppedFeature(name, DROP_SINGLE_BIN, detail="the optimal binning has one bin")
-    return splits
-
-
-def _woe_table(
-    name: str, trend: str, splits: tuple[float, ...], values: FloatArray, bad: npt.NDArray[np.int64]
-) -> _BinnedFeature | DroppedFeature:
-    """Count goods and bads per slot with our own bin rule and derive WoE and IV.
-
-    Counting here, rather than reading optbinning's table, keeps training and scoring on
-    exactly the same bin boundaries.
-    """
-    n_slots = len(splits) + 2
-    slot = assign_slots(splits, values)
-    counts = np.bincount(slot, minlength=n_slots).astype(np.int64)
-    bads = np.bincount(slot, weights=bad, minlength=n_slots).round().astype(np.int64)
-    if (counts[:-1] == 0).any():
-        return DroppedFeature(name, DROP_SINGLE_BIN, detail="a bin of the optimal binning is empty")
-
-    goods = counts - bads
-    total_goods, total_bads = float(goods.sum()), float(bads.sum())
-    good_cells, bad_cells = goods.astype(np.float64), bads.astype(np.float64)
-    sparse = (counts > 0) & ((goods == 0) | (bads == 0))
-    good_cells[sparse] += _ZERO_CELL_CORRECTION
-    bad_cells[sparse] += _ZERO_CELL_CORRECTION
-
-    woe = np.zeros(n_slots, dtype=np.float64)
-    observed = counts > 0
-    good_share = good_cells[observed] / total_goods
-    bad_share = bad_cells[observed] / total_bads
-    woe[observed] = np.log(good_share / bad_share)
-    iv = float(((good_share - bad_share) * woe[observed]).sum())
-    if counts[-1] == 0:
-        woe[-1] = woe[np.argmin(np.abs(woe[:-1]))]
-
-    bad_rate = bads[:-1] / counts[:-1]
-    resolved = trend
-    if trend == "auto":
-        resolved = "ascending" if bad_rate[-1] > bad_rate[0] else "descending"
-    return _BinnedFeature(name, trend, resolved, splits, counts, bads, woe, iv)
-
-
 def _fit_regression(
     frame: pl.DataFrame,
-    binned: list[_BinnedFeature],
+    binned: list[FeatureBinning],
     bad: npt.NDArray[np.int64],
     settings: ScorecardSettings,
     dropped: list[DroppedFeature],
-) -> tuple[list[_BinnedFeature], FloatArray, float]:
+    steps: list[SelectionStep],
+) -> tuple[list[FeatureBinning], FloatArray, float]:
     """Fit the regression, dropping the most positive coefficient and refitting until none is.
 
     A positive coefficient on WoE reverses the bin order the binning established, which
     is usually collinearity with a stronger feature.
     """
-    woe_columns = {f.name: f.woe[f.slot_index(_values(frame, f.name))] for f in binned}
+    woe_columns = {f.name: _woe_column(frame, f) for f in binned}
     while binned:
         matrix = np.column_stack([woe_columns[f.name] for f in binned])
         estimator = fit_logistic(matrix, bad, settings)
         coefficients = np.asarray(estimator.coef_[0], dtype=np.float64)
         worst = int(np.argmax(coefficients))
         if coefficients[worst] <= 0:
+            steps.extend(
+                SelectionStep(f.name, "selected", KEPT, float(beta))
+                for f, beta in zip(binned, coefficients, strict=True)
+            )
             return binned, coefficients, float(estimator.intercept_[0])
         feature = binned.pop(worst)
+        steps.append(
+            SelectionStep(feature.name, "coefficient_sign", DROP_POSITIVE_COEFFICIENT, float(coefficients[worst]))
+        )
         dropped.append(
             DroppedFeature(
                 feature.name,
@@ -318,7 +289,7 @@ def _assemble(
     features: Sequence[str],
     target: str,
     bad: npt.NDArray[np.int64],
-    binned: list[_BinnedFeature],
+    binned: list[FeatureBinning],
     coefficients: FloatArray,
     intercept: float,
     dropped: list[DroppedFeature],
@@ -358,25 +329,39 @@ def _assemble(
 
 
 def _characteristic(
-    feature: _BinnedFeature, beta: float, intercept: float, n: int, factor: float, offset: float
+    feature: FeatureBinning, beta: float, intercept: float, n: int, factor: float, offset: float
 ) -> Characteristic:
     points = -(beta * feature.woe + intercept / n) * factor + offset / n
-    bounds = (None, *feature.splits, None)
+    if feature.dtype == NUMERICAL:
+        bounds: tuple[float | None, ...] = (None, *feature.splits, None)
+    else:
+        bounds = (None,) * (feature.n_bins + 1)
     bins = tuple(
         Bin(
             lower=bounds[k],
             upper=bounds[k + 1],
             count=int(feature.counts[k]),
-            bad_rate=float(feature.bads[k] / feature.counts[k]),
+            bad_rate=_rate(feature, k),
             woe=float(feature.woe[k]),
             points=float(points[k]),
         )
-        for k in range(len(feature.splits) + 1)
+        for k in range(feature.n_bins)
+    )
+    special_bins = tuple(
+        SpecialBin(
+            value=value,
+            count=int(feature.counts[slot]),
+            bad_rate=_rate(feature, slot),
+            woe=float(feature.woe[slot]),
+            points=float(points[slot]),
+            rule=MISSING_OBSERVED if feature.counts[slot] else MISSING_NEUTRAL,
+        )
+        for slot, value in enumerate(feature.special_values, start=feature.n_bins)
     )
     missing_count = int(feature.counts[-1])
     missing = MissingBin(
         count=missing_count,
-        bad_rate=float(feature.bads[-1] / missing_count) if missing_count else None,
+        bad_rate=_rate(feature, -1),
         woe=float(feature.woe[-1]),
         points=float(points[-1]),
         rule=MISSING_OBSERVED if missing_count else MISSING_NEUTRAL,
@@ -391,7 +376,16 @@ def _characteristic(
         missing_bin=missing,
         coefficient=beta,
         iv=feature.iv,
+        dtype=feature.dtype,
+        categories=feature.categories,
+        unseen_bin=feature.neutral_bin if feature.dtype == CATEGORICAL else None,
+        special_bins=special_bins,
     )
+
+
+def _rate(feature: FeatureBinning, slot: int) -> float | None:
+    count = int(feature.counts[slot])
+    return float(feature.bads[slot] / count) if count else None
 
 
 def _check_request(
@@ -402,6 +396,13 @@ def _check_request(
     repeated = sorted({name for name in features if list(features).count(name) > 1})
     if repeated:
         raise InvalidInput("scoring.features_invalid", detail=f"repeated names: {', '.join(repeated)}")
+    # Polars renames a repeated CSV header to "<name>_duplicated_<n>"; fitting on either
+    # column would silently pick one of two different sources.
+    duplicated = sorted(
+        c for c in frame.columns if "_duplicated_" in c and c.split("_duplicated_")[0] in frame.columns
+    )
+    if duplicated:
+        raise InvalidInput("scoring.columns_duplicated", columns=", ".join(duplicated))
     if target in features:
         raise InvalidInput("scoring.features_invalid", detail=f"the target {target} is listed as a feature")
     missing = [name for name in [*features, target] if name not in frame.columns]
@@ -412,7 +413,7 @@ def _check_request(
             raise InvalidInput("scoring.trend_invalid", feature=name, value=repr(trend), allowed=", ".join(TRENDS))
 
 
-def _target_values(frame: pl.DataFrame, target: str) -> npt.NDArray[np.int64]:
+def _target_values(frame: pl.DataFrame, target: str, min_class_rows: int) -> npt.NDArray[np.int64]:
     column = frame.get_column(target)
     nulls = column.null_count()
     if nulls:
@@ -428,9 +429,12 @@ def _target_values(frame: pl.DataFrame, target: str) -> npt.NDArray[np.int64]:
     n_bad = int(bad.sum())
     if n_bad == 0 or n_bad == bad.size:
         raise InvalidInput("scoring.target_single_class", column=target, bads=n_bad, goods=bad.size - n_bad)
+    if min(n_bad, bad.size - n_bad) < min_class_rows:
+        raise InvalidInput(
+            "scoring.target_too_few", column=target, bads=n_bad, goods=bad.size - n_bad, minimum=min_class_rows
+        )
     return bad
 
 
-def _values(frame: pl.DataFrame, name: str) -> FloatArray:
-    return np.asarray(frame.get_column(name).cast(pl.Float64).to_numpy(), dtype=np.float64)
-
+def _woe_column(frame: pl.DataFrame, feature: FeatureBinning) -> FloatArray:
+    return feature.woe[feature.slots(frame.get_column(feature.name))]

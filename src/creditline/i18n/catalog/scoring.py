@@ -81,4 +81,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "无法计算 {metric}：需要好坏两类样本，实际坏 {bads} 个、好 {goods} 个。",
         "en": "Cannot compute {metric}: both classes are needed, got {bads} bads and {goods} goods.",
     },
+    "scoring.columns_duplicated": {
+        "zh": "训练数据有重复列名：{columns}。读取 CSV 时重复的表头会被改名为“<列名>_duplicated_<序号>”；请在源文件中让每个列名只出现一次。",
+        "en": "The training data has duplicated column names: {columns}. A repeated CSV header is renamed to \"<name>_duplicated_<n>\" on reading; make each column name appear once in the source file.",
+    },
+    "scoring.target_too_few": {
+        "zh": "目标列 {column} 的样本太少：坏 {bads} 个、好 {goods} 个，训练需要好坏各至少 {minimum} 个（参数 min_class_rows）。",
+        "en": "Target column {column} has too few rows of one class: {bads} bads and {goods} goods; training needs at least {minimum} of each (setting min_class_rows).",
+    },
+    "scoring.calibration_single_class": {
+        "zh": "无法校准 PD：校准样本需要好坏两类，实际坏 {bads} 个、好 {goods} 个。请扩大校准样本或设置 calibration 为 'none'。",
+        "en": "Cannot calibrate the PD: the calibration rows need both classes, got {bads} bads and {goods} goods. Use more calibration rows or set calibration to 'none'.",
+    },
+    "scoring.metric_bins_invalid": {
+        "zh": "无法计算 {metric}：分组数应为不小于 1 的整数，实际为 {value}。",
+        "en": "Cannot compute {metric}: the number of bins must be an int >= 1, got {value}.",
+    },
+    "scoring.metric_pd_out_of_range": {
+        "zh": "无法计算 {metric}：有 {count} 个 PD 不在 [0, 1] 区间内。",
+        "en": "Cannot compute {metric}: {count} PD values are outside [0, 1].",
+    },
+    "scoring.metric_weights_invalid": {
+        "zh": "无法计算 {metric}：样本权重无效：{detail}。",
+        "en": "Cannot compute {metric}: invalid sample weights: {detail}.",
+    },
 }
