@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 
+from sqlalchemy import Engine
+from starlette.exceptions import StarletteDeprecationWarning
+
+from creditline.api.app import create_app
 from creditline.api.tokens import issue_token
 from creditline.clock import Clock
 from creditline.settings import Settings
+
+# NOTE: Starlette 1.x warns at import that its test client prefers the httpx2 package. The dev
+# extra installs httpx only, and the warning concerns the test client, not creditline.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from fastapi.testclient import TestClient
 
 
 def bearer(
@@ -31,3 +42,9 @@ def bearer(
         strong_auth=strong_auth,
     )
     return {"Authorization": f"Bearer {token}"}
+
+
+def app_client(engine: Engine, clock: Clock) -> TestClient:
+    """A test client for the API on ``engine``; use it as a context manager so start-up runs."""
+    url = engine.url.render_as_string(hide_password=False)
+    return TestClient(create_app(Settings(database_url=url), clock=clock))
