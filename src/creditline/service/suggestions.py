@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from creditline.domain.line import IncreasePreference
-from creditline.errors import Conflict, ModelNotReady, NotFound
+from creditline.domain.money import format_amount
+from creditline.errors import Conflict, InvalidInput, ModelNotReady, NotFound, PolicyViolation
 from creditline.policy.schema import Policy
 from creditline.store import frames
 from creditline.store.registry import champion_artifact
@@ -171,6 +173,19 @@ def current_suggestion(conn: Connection, account_id: str, customer_id: str, now:
     if stored is None or stored.account_id != account_id:
         raise NotFound("suggestion.error.none_this_month", account_id=account_id)
     return stored
+
+
+def line_owner(conn: Connection, account_id: str) -> str:
+    """Return the customer id of a line, or raise NotFound."""
+    owner = conn.scalar(select(credit_lines.c.customer_id).where(credit_lines.c.account_id == account_id))
+    if owner is None:
+        raise NotFound(kind="line", ident=account_id)
+    return str(owner)
+
+
+def line_currency(conn: Connection, account_id: str, customer_id: str) -> str:
+    """Return the currency of the customer's line, or raise NotFound for anyone else's."""
+    return str(_owned_line(conn, account_id, customer_id).currency)
 
 
 def _existing_or_conflict(existing: Suggestion, account_id: str, now: datetime, zone: tzinfo) -> Suggestion:
@@ -445,6 +460,119 @@ def _from_row(row: Any) -> Suggestion:
     values["direction"] = Direction(row.direction)
     values["reason_codes"] = tuple(row.reason_codes)
     return Suggestion(**values)
+
+
+# --- turning a suggestion into a request ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    """An accepted suggestion and the reply of the customer request it made."""
+
+    suggestion: Suggestion
+    request_reply: Any
+
+
+def chosen_limit(suggestion: Suggestion, new_limit: int | None) -> int:
+    """Return the limit to request: ``new_limit`` if given, else the end of the range nearest the current limit.
+
+    Raises
+    ------
+    PolicyViolation
+        When the suggestion is to keep the limit.
+    InvalidInput
+        When ``new_limit`` is outside the suggested range.
+    """
+    if suggestion.direction is Direction.KEEP:
+        raise PolicyViolation("suggestion.error.keep")
+    if new_limit is None:
+        return suggestion.range_low if suggestion.direction is Direction.INCREASE else suggestion.range_high
+    if not suggestion.range_low <= new_limit <= suggestion.range_high:
+        raise InvalidInput(
+            "suggestion.error.out_of_range",
+            amount=format_amount(new_limit, suggestion.currency),
+            low=format_amount(suggestion.range_low, suggestion.currency),
+            high=format_amount(suggestion.range_high, suggestion.currency),
+        )
+    return new_limit
+
+
+def accept_suggestion(
+    engine: Engine,
+    account_id: str,
+    customer_id: str,
+    new_limit: int | None,
+    now: datetime,
+    zone: tzinfo,
+    policy: Policy,
+    *,
+    request_change: Callable[[Suggestion, int], Any] | None = None,
+) -> Acceptance:
+    """Turn this month's suggestion into the customer's own increase or decrease request.
+
+    ``request_change(suggestion, limit)`` makes the request and returns its reply; by
+    default it is the customer self-service request of :mod:`creditline.service.customer`.
+    The request decides on its own rules (an increase may still be declined); the
+    suggestion is marked accepted once the request returns.
+
+    Raises
+    ------
+    NotFound
+        When the line is not the customer's or has no suggestion this month.
+    Conflict
+        When the suggestion was already accepted.
+    """
+    with engine.connect() as conn:
+        suggestion = current_suggestion(conn, account_id, customer_id, now, zone)
+    if suggestion.status == "accepted":
+        when = suggestion.accepted_at.isoformat() if suggestion.accepted_at else "-"
+        raise Conflict("suggestion.error.already_accepted", when=when)
+    limit = chosen_limit(suggestion, new_limit)
+    make_request = request_change or _customer_request(engine, now, zone, policy)
+    reply = make_request(suggestion, limit)
+
+    adjustment_id = getattr(reply, "adjustment_id", None)
+    with engine.begin() as conn:
+        written = conn.execute(
+            update(suggestions)
+            .where(suggestions.c.suggestion_id == suggestion.suggestion_id, suggestions.c.status == "open")
+            .values(status="accepted", accepted_at=now, accepted_limit=limit, adjustment_id=adjustment_id)
+        )
+    if written.rowcount != 1:
+        raise Conflict("suggestion.error.already_accepted", when="-")
+    logger.info("suggestion %s accepted for line %s", suggestion.suggestion_id, account_id, extra={"account_id": account_id})
+    accepted = replace(suggestion, status="accepted", accepted_at=now, accepted_limit=limit, adjustment_id=adjustment_id)
+    return Acceptance(suggestion=accepted, request_reply=reply)
+
+
+def _customer_request(engine: Engine, now: datetime, zone: tzinfo, policy: Policy) -> Callable[[Suggestion, int], Any]:
+    """Return the self-service request function for a suggestion's direction.
+
+    NOTE: the self-service module and its request functions are looked up at call time,
+    with the keyword arguments below; if they are missing the acceptance is rejected
+    with a message that points the customer to the limit page.
+    """
+
+    def request(suggestion: Suggestion, limit: int) -> Any:
+        try:
+            from creditline.service import customer as self_service
+        except ImportError:
+            raise Conflict("suggestion.error.request_unavailable") from None
+        name = "request_increase" if suggestion.direction is Direction.INCREASE else "request_decrease"
+        function = getattr(self_service, name, None)
+        if function is None:
+            raise Conflict("suggestion.error.request_unavailable")
+        return function(
+            engine,
+            suggestion.account_id,
+            limit,
+            actor=suggestion.customer_id,
+            now=now,
+            zone=zone,
+            policy=policy,
+        )
+
+    return request
 
 
 # --- who needs a suggestion first -------------------------------------------------------------

@@ -1,0 +1,286 @@
+"""Limit suggestions through the service and the API, on SQLite and PostgreSQL.
+
+The synthetic portfolio of tests.factories has six months of statements ending in
+November 2026; the clock stands on 4 December 2026 (Asia/Shanghai). Line A0006 uses
+about 80 % of its limit and repays in full, A0007 about 20 %, and every fourth line pays
+5 % of its bill and runs late.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine, func, insert, select, update
+from starlette.exceptions import StarletteDeprecationWarning
+
+from creditline.api.app import create_app
+from creditline.clock import FixedClock
+from creditline.errors import Conflict, InvalidInput, NotFound, PolicyViolation
+from creditline.policy import Policy, load_shipped_policy
+from creditline.service.imports import import_folder
+from creditline.service.suggestions import accept_suggestion, prioritise, suggest, suggestion_history
+from creditline.settings import Settings
+from creditline.store.tables import bureau_reports, credit_lines, customer_flags, suggestions
+from creditline.suggestion.advice import Direction
+from tests.access import bearer
+from tests.factories import write_portfolio
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from fastapi.testclient import TestClient
+
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return load_shipped_policy("default_cny")
+
+
+@pytest.fixture
+def imported(engine: Engine, tmp_path: Path, clock: FixedClock) -> Engine:
+    import_folder(engine, write_portfolio(tmp_path / "in", 14), clock)
+    return engine
+
+
+def stored_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(suggestions)) or 0)
+
+
+def test_pressing_line_gets_increase_range(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    suggestion = suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
+
+    assert suggestion.direction is Direction.INCREASE
+    assert (suggestion.current_limit, suggestion.range_low, suggestion.range_high) == (2_600_000, 2_830_000, 3_770_000)
+    assert suggestion.reason_codes == ("S_NEAR_LIMIT",)
+    assert suggestion.period == "2026-12"
+    assert suggestion.inputs["sources"] == ["statements", "model", "profile", "flags", "income"]
+    assert suggestion.inputs["figures"]["peak_bill"] == 2_085_000
+
+
+def test_low_use_line_gets_decrease_range(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    suggestion = suggest(imported, "A0007", "C0007", clock.now(), ZONE, policy)
+
+    assert suggestion.direction is Direction.DECREASE
+    assert (suggestion.range_low, suggestion.range_high) == (560_000, 740_000)
+    assert suggestion.range_low >= suggestion.inputs["figures"]["outstanding"]
+
+
+def test_persistent_debt_blocks_increase(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    suggestion = suggest(imported, "A0004", "C0004", clock.now(), ZONE, policy)
+
+    assert suggestion.direction is Direction.KEEP
+    assert suggestion.range_low == suggestion.range_high == 2_400_000
+    assert suggestion.reason_codes == ("C_PERSISTENT_DEBT", "C_RECENT_ARREARS")
+
+
+def test_student_flag_blocks_increase(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    with imported.begin() as conn:
+        conn.execute(
+            insert(customer_flags).values(
+                flag_id="f1", customer_id="C0006", flag="student", noted_by="officer-1", noted_at=clock.now()
+            )
+        )
+    suggestion = suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
+
+    assert suggestion.direction is Direction.KEEP
+    assert suggestion.reason_codes == ("C_STUDENT",)
+
+
+def test_bureau_enforcement_counts_only_with_consent(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    with imported.begin() as conn:
+        for customer_id in ("C0005", "C0006"):
+            conn.execute(
+                insert(bureau_reports).values(
+                    customer_id=customer_id,
+                    report_date=datetime(2026, 11, 1).date(),
+                    external_debt=0,
+                    lenders_count=1,
+                    inquiries_3m=0,
+                    enforcement=True,
+                )
+            )
+    # The factory's customers consented to "bureau;income".
+    blocked = suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
+    assert blocked.direction is Direction.KEEP
+    assert blocked.reason_codes == ("S_BUREAU_ENFORCEMENT",)
+    assert "bureau" in blocked.inputs["sources"]
+
+
+def test_never_preference_blocks_only_unsolicited(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    with imported.begin() as conn:
+        conn.execute(
+            update(credit_lines).where(credit_lines.c.account_id.in_(["A0005", "A0006"])).values(increase_preference="never")
+        )
+    unasked = suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy, requested=False)
+    asked = suggest(imported, "A0005", "C0005", clock.now(), ZONE, policy, requested=True)
+
+    assert unasked.direction is Direction.KEEP
+    assert unasked.reason_codes == ("P_GUARD_OPT_OUT",)
+    assert asked.direction is Direction.INCREASE
+
+
+def test_second_request_in_month_returns_stored(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    first = suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
+    second = suggest(imported, "A0006", "C0006", clock.now() + timedelta(days=10), ZONE, policy)
+
+    assert second == first
+    assert stored_count(imported) == 1
+
+
+def test_month_follows_lender_zone(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    # 2026-11-30 17:00 UTC is already 1 December 01:00 in Shanghai.
+    late_november_utc = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
+    first = suggest(imported, "A0006", "C0006", late_november_utc, ZONE, policy)
+    again = suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
+
+    assert first.period == "2026-12"
+    assert again.suggestion_id == first.suggestion_id
+
+
+def test_next_month_makes_new_suggestion(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    first = suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
+    later = suggest(imported, "A0006", "C0006", datetime(2027, 1, 2, tzinfo=UTC), ZONE, policy)
+
+    assert later.suggestion_id != first.suggestion_id
+    assert later.period == "2027-01"
+    assert [item.period for item in suggestion_history(imported, "A0006")] == ["2027-01", "2026-12"]
+
+
+def test_other_line_same_month_is_rejected(imported: Engine, tmp_path: Path, clock: FixedClock, policy: Policy) -> None:
+    with imported.begin() as conn:
+        conn.execute(update(credit_lines).where(credit_lines.c.account_id == "A0007").values(customer_id="C0006"))
+    suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
+
+    with pytest.raises(Conflict) as caught:
+        suggest(imported, "A0007", "C0006", clock.now(), ZONE, policy)
+    assert caught.value.render("en") == (
+        "A limit suggestion was already made this month for your account A0006; each customer can have one "
+        "per calendar month. Try again from 2027-01-01."
+    )
+
+
+def test_other_customers_line_is_not_found(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    with pytest.raises(NotFound):
+        suggest(imported, "A0006", "C0005", clock.now(), ZONE, policy)
+    assert stored_count(imported) == 0
+
+
+def test_accept_calls_request_with_chosen_limit(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
+    calls: list[tuple[str, int]] = []
+
+    def request_change(suggestion: Any, limit: int) -> dict[str, int]:
+        calls.append((suggestion.account_id, limit))
+        return {"new_limit": limit}
+
+    acceptance = accept_suggestion(
+        imported, "A0006", "C0006", 3_000_000, clock.now(), ZONE, policy, request_change=request_change
+    )
+
+    assert calls == [("A0006", 3_000_000)]
+    assert acceptance.suggestion.status == "accepted"
+    assert acceptance.suggestion.accepted_limit == 3_000_000
+    with pytest.raises(Conflict):
+        accept_suggestion(imported, "A0006", "C0006", None, clock.now(), ZONE, policy, request_change=request_change)
+    assert len(calls) == 1
+
+
+def test_accept_outside_range_is_rejected(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
+    with pytest.raises(InvalidInput) as caught:
+        accept_suggestion(imported, "A0006", "C0006", 5_000_000, clock.now(), ZONE, policy, request_change=print)
+    assert caught.value.render("en") == (
+        "The chosen limit 50000.00 is outside the suggested range 28300.00 to 37700.00; choose a limit within it."
+    )
+
+
+def test_accept_keep_suggestion_is_rejected(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    suggest(imported, "A0004", "C0004", clock.now(), ZONE, policy)
+    with pytest.raises(PolicyViolation):
+        accept_suggestion(imported, "A0004", "C0004", None, clock.now(), ZONE, policy, request_change=print)
+
+
+def test_prioritise_ranks_need_and_skips_served(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    ranked = prioritise(imported, clock.now(), 20, zone=ZONE, policy=policy)
+    customers = [item.customer_id for item in ranked]
+
+    assert len(customers) == len(set(customers))
+    assert [item.need_score for item in ranked] == sorted((item.need_score for item in ranked), reverse=True)
+    # Lines running late and paying 5 % are never ranked for an increase.
+    assert all(item.direction is Direction.DECREASE for item in ranked if int(item.account_id[1:]) % 4 == 0)
+    assert ranked[0].account_id in {"A0006", "A0007", "A0013", "A0014"}
+
+    suggest(imported, ranked[0].account_id, ranked[0].customer_id, clock.now(), ZONE, policy)
+    again = prioritise(imported, clock.now(), 20, zone=ZONE, policy=policy)
+    assert ranked[0].customer_id not in {item.customer_id for item in again}
+    assert len(prioritise(imported, clock.now(), 2, zone=ZONE, policy=policy)) == 2
+
+
+# --- API --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_client(imported: Engine, clock: FixedClock) -> Iterator[TestClient]:
+    url = imported.url.render_as_string(hide_password=False)
+    with TestClient(create_app(Settings(database_url=url), clock=clock)) as test_client:
+        yield test_client
+
+
+def test_api_returns_suggestion_in_locale(app_client: TestClient, clock: FixedClock) -> None:
+    headers = {**bearer(clock, subject="C0006", role="customer"), "Accept-Language": "en"}
+    response = app_client.get("/v1/lines/A0006/suggestion", headers=headers)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["direction"], body["range_low"], body["range_high"]) == ("increase", "28300.00", "37700.00")
+    assert body["explanation"][0] == (
+        "From your bills and repayments of the last 5 months, we suggest raising your approved limit "
+        "from 26000.00 CNY to between 28300.00 and 37700.00 CNY."
+    )
+    assert body["action"] == {
+        "method": "POST",
+        "path": "/v1/lines/A0006/suggestion/accept",
+        "body": {"new_limit": "28300.00"},
+    }
+    assert body["data_used"] == ["statements", "model", "profile", "flags", "income"]
+
+
+def test_api_hides_other_customers_line(app_client: TestClient, clock: FixedClock) -> None:
+    response = app_client.get("/v1/lines/A0006/suggestion", headers=bearer(clock, subject="C0005", role="customer"))
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_api_priority_needs_staff(app_client: TestClient, clock: FixedClock) -> None:
+    as_customer = app_client.get("/v1/suggestions/priority", headers=bearer(clock, subject="C0006", role="customer"))
+    as_officer = app_client.get(
+        "/v1/suggestions/priority?limit=3", headers=bearer(clock, subject="officer-1", role="officer")
+    )
+
+    assert as_customer.status_code == 403
+    assert as_officer.status_code == 200
+    assert len(as_officer.json()) == 3
+
+
+def test_api_accept_rejects_range_miss(app_client: TestClient, clock: FixedClock) -> None:
+    headers = {**bearer(clock, subject="C0006", role="customer", strong_auth=True), "Accept-Language": "en"}
+    app_client.get("/v1/lines/A0006/suggestion", headers=headers)
+    response = app_client.post(
+        "/v1/lines/A0006/suggestion/accept",
+        json={"new_limit": "50000.00"},
+        headers={**headers, "Idempotency-Key": "accept-1"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "The chosen limit 50000.00 is outside the suggested range 28300.00 to 37700.00; choose a limit within it."
+    )
