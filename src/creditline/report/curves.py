@@ -110,8 +110,10 @@ def calibration_bins(bad: npt.ArrayLike, pd_values: npt.ArrayLike, n_bins: int =
     order = np.argsort(values, kind="mergesort")
     sorted_values = values[order]
     sorted_bad = is_bad[order]
-    # Cut at quantile positions, then move each cut to the end of its run of ties.
-    cuts = np.searchsorted(sorted_values, sorted_values[(np.arange(1, n_bins) * values.size) // n_bins], side="right")
+    # Each bin ends at a quantile position; a cut moves to the end of the run of ties of
+    # the bin's last value, so tied rows never straddle two bins.
+    last_in_bin = np.maximum((np.arange(1, n_bins) * values.size) // n_bins - 1, 0)
+    cuts = np.searchsorted(sorted_values, sorted_values[last_in_bin], side="right")
     bounds = np.unique(np.r_[0, cuts, values.size])
     bins = []
     for start, end in zip(bounds[:-1], bounds[1:], strict=True):
