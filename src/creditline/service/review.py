@@ -26,6 +26,7 @@ from creditline.policy import Policy, evaluate_portfolio, parse_policy
 from creditline.profile import build_profiles
 from creditline.scoring import Scorecard
 from creditline.service.notices import render_notice
+from creditline.service.offers import offer_row
 from creditline.store import frames
 from creditline.store.ledger import StreamHead, chain_event
 from creditline.store.registry import champion_artifact
@@ -34,6 +35,7 @@ from creditline.store.tables import (
     credit_lines,
     ledger_events,
     notices,
+    offers,
     review_batches,
     review_items,
 )
@@ -272,7 +274,8 @@ def _apply_chunk(conn: Connection, batch: Any, items: list[Any], clock: Clock, z
     lines = {row.account_id: row for row in conn.execute(query)}
 
     outcome: Counter[str] = Counter()
-    adjustment_rows, event_rows, notice_rows, line_updates, item_updates = [], [], [], [], []
+    adjustment_rows, event_rows, notice_rows, line_updates, item_updates, offer_rows = [], [], [], [], [], []
+    offer_valid_days = parse_policy(batch.policy_document).customer.offer_valid_days
     for item in items:
         line = lines[item.account_id]
         if line.version != item.line_version:
@@ -301,6 +304,7 @@ def _apply_chunk(conn: Connection, batch: Any, items: list[Any], clock: Clock, z
             }
         )
         if item.offer_only:
+            offer_rows.append(offer_row(item, line, batch, now, offer_valid_days))
             item_updates.append({"b_account_id": item.account_id, "status": "offered", "adjustment_id": None, "error": None})
             outcome["offered"] += 1
             continue
@@ -376,6 +380,8 @@ def _apply_chunk(conn: Connection, batch: Any, items: list[Any], clock: Clock, z
         conn.execute(insert(adjustments), adjustment_rows)
     if event_rows:
         conn.execute(insert(ledger_events), event_rows)
+    if offer_rows:
+        conn.execute(insert(offers), offer_rows)
     if notice_rows:
         for row in notice_rows:
             row.setdefault("adjustment_id", None)

@@ -1,0 +1,125 @@
+"""Consent records: which categories of data a customer lets decisions use.
+
+Categories are bureau, transactions, income and third_party. Each grant is a row with
+its purpose and time; a withdrawal ends it. For a category with no record, the consents
+imported with the customer (``customers.consents``, separated by ";") decide.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from creditline.clock import Clock
+from creditline.domain.customer import CONSENT_CATEGORIES
+from creditline.errors import Conflict, InvalidInput, NotFound
+from creditline.store.tables import consents, customers
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentState:
+    """One category's consent: active or not, and the record that says so (None when imported)."""
+
+    category: str
+    active: bool
+    purpose: str | None
+    granted_at: datetime | None
+    withdrawn_at: datetime | None
+    source: str  # "record" or "import"
+
+
+def _check_category(category: str) -> None:
+    if category not in CONSENT_CATEGORIES:
+        raise InvalidInput("customer.error.consent_category", category=category, allowed=", ".join(CONSENT_CATEGORIES))
+
+
+def _imported(conn: Connection, customer_id: str) -> set[str]:
+    text = conn.scalar(select(customers.c.consents).where(customers.c.customer_id == customer_id))
+    if text is None:
+        raise NotFound(kind="customer", ident=customer_id)
+    return {part.strip() for part in str(text).split(";") if part.strip()}
+
+
+def consent_states(conn: Connection, customer_id: str) -> list[ConsentState]:
+    """Return every category's consent state for ``customer_id``."""
+    imported = _imported(conn, customer_id)
+    rows = conn.execute(
+        select(consents).where(consents.c.customer_id == customer_id).order_by(consents.c.granted_at)
+    ).all()
+    newest = {row.category: row for row in rows}
+    states = []
+    for category in CONSENT_CATEGORIES:
+        row = newest.get(category)
+        if row is None:
+            states.append(ConsentState(category, category in imported, None, None, None, "import"))
+        else:
+            states.append(
+                ConsentState(category, row.withdrawn_at is None, row.purpose, row.granted_at, row.withdrawn_at, "record")
+            )
+    return states
+
+
+def active_categories(conn: Connection, customer_id: str) -> set[str]:
+    """Return the categories a decision about ``customer_id`` may use now."""
+    return {state.category for state in consent_states(conn, customer_id) if state.active}
+
+
+def grant_consent(engine: Engine, customer_id: str, category: str, purpose: str, clock: Clock) -> ConsentState:
+    """Record a consent; granting an active category again keeps the existing record."""
+    _check_category(category)
+    if not purpose.strip() or len(purpose) > 200:
+        raise InvalidInput("customer.error.consent_purpose")
+    with engine.begin() as conn:
+        current = {state.category: state for state in consent_states(conn, customer_id)}[category]
+        if current.active and current.source == "record":
+            return current
+        conn.execute(
+            insert(consents).values(
+                consent_id=str(uuid.uuid4()), customer_id=customer_id, category=category,
+                purpose=purpose.strip(), granted_at=clock.now(),
+            )
+        )
+        state = {state.category: state for state in consent_states(conn, customer_id)}[category]
+    logger.info("consent %s granted by %s", category, customer_id)
+    return state
+
+
+def withdraw_consent(engine: Engine, customer_id: str, category: str, clock: Clock) -> ConsentState:
+    """Withdraw a category; later decisions no longer use its data.
+
+    Raises
+    ------
+    Conflict
+        When the category is not active.
+    """
+    _check_category(category)
+    now = clock.now()
+    with engine.begin() as conn:
+        current = {state.category: state for state in consent_states(conn, customer_id)}[category]
+        if not current.active:
+            raise Conflict("customer.error.consent_not_active", category=category)
+        if current.source == "import":
+            # An imported consent has no record to end, so the withdrawal is recorded as
+            # a grant that ended at once.
+            conn.execute(
+                insert(consents).values(
+                    consent_id=str(uuid.uuid4()), customer_id=customer_id, category=category,
+                    purpose="imported", granted_at=now, withdrawn_at=now,
+                )
+            )
+        else:
+            conn.execute(
+                update(consents)
+                .where(consents.c.customer_id == customer_id, consents.c.category == category,
+                       consents.c.withdrawn_at.is_(None))
+                .values(withdrawn_at=now)
+            )
+        state = {state.category: state for state in consent_states(conn, customer_id)}[category]
+    logger.info("consent %s withdrawn by %s", category, customer_id)
+    return state

@@ -1,0 +1,188 @@
+"""Profile snapshots: one line's latest profile and score, kept for real-time decisions.
+
+Building a profile with Polars and scoring it takes milliseconds per call, so a real-time
+decision reads the stored snapshot and rebuilds it only when it is out of date: when the
+line has a newer statement month, a different approved limit (utilisation features
+depend on it) or the champion model changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, delete, insert, select
+
+from creditline.errors import ModelNotReady
+from creditline.profile import build_profiles
+from creditline.scoring import Scorecard
+from creditline.store.tables import customers, models, profile_snapshots
+
+logger = logging.getLogger(__name__)
+
+_MODEL_CACHE: dict[str, Scorecard] = {}
+_MODEL_CACHE_SIZE = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A line's profile features and champion score as of one statement month."""
+
+    account_id: str
+    as_of_month: date | None
+    model_version: str
+    approved_limit: int
+    features: dict[str, float | int | None]
+    score: float | None
+    pd: float | None
+    risk_reasons: tuple[str, ...]
+
+
+def champion_version(conn: Connection) -> str:
+    """Return the model version of the champion scorecard.
+
+    Raises
+    ------
+    ModelNotReady
+        When no scorecard is champion.
+    """
+    version = conn.scalar(
+        select(models.c.model_version).where(models.c.kind == "scorecard", models.c.status == "champion")
+    )
+    if version is None:
+        raise ModelNotReady()
+    return str(version)
+
+
+def _scorecard(conn: Connection, model_version: str) -> Scorecard:
+    model = _MODEL_CACHE.get(model_version)
+    if model is None:
+        artifact = conn.scalar(select(models.c.artifact).where(models.c.model_version == model_version))
+        model = Scorecard.from_json(str(artifact))
+        if len(_MODEL_CACHE) >= _MODEL_CACHE_SIZE:
+            _MODEL_CACHE.pop(next(iter(_MODEL_CACHE)))
+        _MODEL_CACHE[model_version] = model
+    return model
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _from_row(row: Any) -> Snapshot:
+    features = dict(row.features)
+    return Snapshot(
+        account_id=row.account_id,
+        as_of_month=row.as_of_month,
+        model_version=row.model_version,
+        approved_limit=int(features.pop("_approved_limit")),
+        features=features,
+        score=row.score,
+        pd=row.pd,
+        risk_reasons=tuple(row.risk_reasons),
+    )
+
+
+def current_snapshot(
+    conn: Connection,
+    line: Any,
+    statement_rows: list[Any],
+    now: datetime,
+) -> Snapshot:
+    """Return the line's snapshot, rebuilding and storing it when it is out of date.
+
+    ``line`` is the ``credit_lines`` row (or a :class:`~creditline.domain.line.CreditLine`)
+    and ``statement_rows`` its ``statements`` rows; a line without statements gets a
+    snapshot with a null score.
+    """
+    version = champion_version(conn)
+    newest = max((row.statement_month for row in statement_rows), default=None)
+    newest_month = newest.replace(day=1) if newest is not None else None
+    row = conn.execute(select(profile_snapshots).where(profile_snapshots.c.account_id == line.account_id)).first()
+    if row is not None:
+        stored = _from_row(row)
+        if (
+            stored.model_version == version
+            and stored.as_of_month == newest_month
+            and stored.approved_limit == line.approved_limit
+        ):
+            return stored
+    snapshot = _build(conn, line, statement_rows, version)
+    _store(conn, snapshot, now)
+    return snapshot
+
+
+def _build(conn: Connection, line: Any, statement_rows: list[Any], model_version: str) -> Snapshot:
+    if not statement_rows:
+        return Snapshot(line.account_id, None, model_version, line.approved_limit, {}, None, None, ())
+    birth_year = conn.scalar(select(customers.c.birth_year).where(customers.c.customer_id == line.customer_id))
+    accounts = pl.DataFrame(
+        {
+            "account_id": [line.account_id],
+            "customer_id": [line.customer_id],
+            "approved_limit": [line.approved_limit],
+            "currency": [line.currency],
+        },
+        schema={"account_id": pl.Utf8, "customer_id": pl.Utf8, "approved_limit": pl.Int64, "currency": pl.Utf8},
+    )
+    statements = pl.DataFrame(
+        {
+            "account_id": [row.account_id for row in statement_rows],
+            "statement_month": [row.statement_month for row in statement_rows],
+            "bill_amount": [row.bill_amount for row in statement_rows],
+            "paid_amount": [row.paid_amount for row in statement_rows],
+            "min_due": [row.min_due for row in statement_rows],
+            "dpd": [row.dpd for row in statement_rows],
+        },
+        schema={
+            "account_id": pl.Utf8,
+            "statement_month": pl.Date,
+            "bill_amount": pl.Int64,
+            "paid_amount": pl.Int64,
+            "min_due": pl.Int64,
+            "dpd": pl.Int64,
+        },
+    )
+    people = pl.DataFrame(
+        {"customer_id": [line.customer_id], "birth_year": [birth_year]},
+        schema={"customer_id": pl.Utf8, "birth_year": pl.Int64},
+    )
+    profile = build_profiles(accounts, statements, people)
+    scored = _scorecard(conn, model_version).score(profile).row(0, named=True)
+    excluded = {"account_id", "customer_id", "as_of_month", "score", "pd", "reason_codes"}
+    features = {name: _clean(value) for name, value in scored.items() if name not in excluded}
+    logger.info("profile snapshot of %s rebuilt", line.account_id, extra={"account_id": line.account_id})
+    return Snapshot(
+        account_id=line.account_id,
+        as_of_month=scored["as_of_month"],
+        model_version=model_version,
+        approved_limit=line.approved_limit,
+        features=features,
+        score=_clean(scored["score"]),
+        pd=_clean(scored["pd"]),
+        risk_reasons=tuple(scored["reason_codes"] or ()),
+    )
+
+
+def _store(conn: Connection, snapshot: Snapshot, now: datetime) -> None:
+    conn.execute(delete(profile_snapshots).where(profile_snapshots.c.account_id == snapshot.account_id))
+    conn.execute(
+        insert(profile_snapshots).values(
+            account_id=snapshot.account_id,
+            as_of_month=snapshot.as_of_month,
+            model_version=snapshot.model_version,
+            features={**snapshot.features, "_approved_limit": snapshot.approved_limit},
+            score=snapshot.score,
+            pd=snapshot.pd,
+            risk_reasons=list(snapshot.risk_reasons),
+            computed_at=now,
+        )
+    )
