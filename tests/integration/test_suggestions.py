@@ -284,3 +284,15 @@ def test_api_accept_rejects_range_miss(app_client: TestClient, clock: FixedClock
     assert response.json()["detail"] == (
         "The chosen limit 50000.00 is outside the suggested range 28300.00 to 37700.00; choose a limit within it."
     )
+
+
+def test_accept_decrease_lowers_limit(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    pytest.importorskip("creditline.service.customer")
+    suggest(imported, "A0007", "C0007", clock.now(), ZONE, policy)
+
+    acceptance = accept_suggestion(imported, "A0007", "C0007", None, clock.now(), ZONE, policy)
+
+    assert acceptance.suggestion.accepted_limit == 740_000
+    with imported.connect() as conn:
+        limit = conn.scalar(select(credit_lines.c.approved_limit).where(credit_lines.c.account_id == "A0007"))
+    assert limit == 740_000

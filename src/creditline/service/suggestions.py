@@ -24,6 +24,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from creditline.clock import FixedClock
 from creditline.domain.line import IncreasePreference
 from creditline.domain.money import format_amount
 from creditline.errors import Conflict, InvalidInput, ModelNotReady, NotFound, PolicyViolation
@@ -81,7 +82,7 @@ class PriorityItem:
 
     customer_id: str
     account_id: str
-    direction: Direction  # the need the model sees; not yet a suggested range
+    direction: Direction  # the larger predicted need; not yet a suggested range
     need_score: float  # max of the pressing and falling probabilities
     predicted_utilisation: float
     pressing_probability: float
@@ -548,9 +549,8 @@ def accept_suggestion(
 def _customer_request(engine: Engine, now: datetime, zone: tzinfo, policy: Policy) -> Callable[[Suggestion, int], Any]:
     """Return the self-service request function for a suggestion's direction.
 
-    NOTE: the self-service module and its request functions are looked up at call time,
-    with the keyword arguments below; if they are missing the acceptance is rejected
-    with a message that points the customer to the limit page.
+    The self-service module is looked up at call time. When it or its request function
+    is missing, the acceptance is rejected with a message that points to the limit page.
     """
 
     def request(suggestion: Suggestion, limit: int) -> Any:
@@ -562,15 +562,8 @@ def _customer_request(engine: Engine, now: datetime, zone: tzinfo, policy: Polic
         function = getattr(self_service, name, None)
         if function is None:
             raise Conflict("suggestion.error.request_unavailable")
-        return function(
-            engine,
-            suggestion.account_id,
-            limit,
-            actor=suggestion.customer_id,
-            now=now,
-            zone=zone,
-            policy=policy,
-        )
+        # The self-service functions read the time from a clock; this one stands at ``now``.
+        return function(engine, suggestion.account_id, limit, suggestion.customer_id, FixedClock(now), zone, policy)
 
     return request
 
@@ -589,9 +582,9 @@ def prioritise(
     """Rank customers by the model's predicted need for a limit change, most pressing first.
 
     One line per customer (the one with the highest need). Customers who already had a
-    suggestion this month are left out, and so is an increase need of a customer whose
-    preference is "never", who is below the policy's age for increases, or whose window
-    shows persistent debt or arrears; a decrease need of theirs still counts.
+    suggestion this month are left out. An increase need does not count for a customer
+    whose preference is "never", who is below the policy's age for increases, or whose
+    window shows persistent debt or arrears. Their decrease need still counts.
     """
     with engine.connect() as conn:
         lines = frames.load_lines(conn)
