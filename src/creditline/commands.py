@@ -276,7 +276,7 @@ def serve_api(ctx: "Context", host: str, port: int) -> None:
 
 
 def register(app: typer.Typer, ctx: "Context") -> None:
-    from creditline import commands_report
+    from creditline import commands_models, commands_report
     from creditline.demo import register_demo
 
     _register_import(app, ctx)
@@ -288,3 +288,4 @@ def register(app: typer.Typer, ctx: "Context") -> None:
     _register_serve(app, ctx)
     register_demo(app, ctx)
     commands_report.register(ctx)
+    commands_models.register(ctx)

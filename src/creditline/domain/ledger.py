@@ -22,6 +22,21 @@ from creditline.domain.events import LimitEvent
 
 GENESIS_HASH = "0" * 64
 
+# Streams named with this prefix record the model registry (promotions and
+# registrations), one stream per model kind. They have no credit line: their head is kept
+# in a table of its own and they are chain-checked but never replayed as line state.
+REGISTRY_STREAM_PREFIX = "registry:"
+
+
+def registry_stream(kind: str) -> str:
+    """Return the ledger stream id of the registry of models of ``kind``, e.g. "registry:scorecard"."""
+    return f"{REGISTRY_STREAM_PREFIX}{kind}"
+
+
+def is_registry_stream(stream_id: str) -> bool:
+    """Return whether ``stream_id`` names a registry stream rather than a credit line."""
+    return stream_id.startswith(REGISTRY_STREAM_PREFIX)
+
 
 def canonical_json(value: Any) -> bytes:
     """Serialise ``value`` to the canonical JSON bytes that ledger hashes cover."""

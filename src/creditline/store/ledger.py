@@ -14,11 +14,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from creditline.domain.events import REPLAYED_FIELDS, LimitEvent, ReplayError, replay
-from creditline.domain.ledger import GENESIS_HASH, ChainFault, StoredEvent, canonical_json, event_hash, verify_chain
-from creditline.store.tables import credit_lines, ledger_events
+from creditline.domain.ledger import (
+    GENESIS_HASH,
+    ChainFault,
+    StoredEvent,
+    canonical_json,
+    event_hash,
+    is_registry_stream,
+    verify_chain,
+)
+from creditline.store.tables import credit_lines, ledger_events, ledger_heads
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +60,33 @@ def chain_event(
         "prev_hash": prev_hash,
         "hash": digest,
     }
+
+
+def append_headed_event(
+    conn: Connection, stream_id: str, event_type: str, occurred_at: datetime, payload: dict[str, Any]
+) -> StreamHead:
+    """Append one event to a stream whose head is kept in ``ledger_heads``, in the caller's transaction.
+
+    The head row is read with FOR UPDATE where the database supports it (PostgreSQL), so
+    concurrent appenders to one stream wait for each other. On SQLite the engine's
+    BEGIN IMMEDIATE serialises writers. Two first appends racing on an empty stream can
+    still collide on the head's primary key; the loser's transaction then fails and no
+    event is written.
+
+    Returns the stream's new head.
+    """
+    row = conn.execute(
+        select(ledger_heads.c.seq, ledger_heads.c.hash).where(ledger_heads.c.stream_id == stream_id).with_for_update()
+    ).first()
+    head = StreamHead(row.seq, row.hash) if row is not None else StreamHead()
+    conn.execute(ledger_events.insert().values(**chain_event(head, stream_id, event_type, occurred_at, payload)))
+    if row is None:
+        conn.execute(ledger_heads.insert().values(stream_id=stream_id, seq=head.seq, hash=head.hash))
+    else:
+        conn.execute(
+            update(ledger_heads).where(ledger_heads.c.stream_id == stream_id).values(seq=head.seq, hash=head.hash)
+        )
+    return head
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +162,15 @@ def _replay_fault(stream_id: str, rows: list[StoredEvent], line: Any) -> LedgerF
 
 
 def verify_ledger(conn: Connection, batch_size: int = 5000) -> VerificationReport:
-    """Verify every stream's hash chain, its head on the line, and the replayed state.
+    """Verify every stream's hash chain, its head, and for credit lines the replayed state.
 
-    Streams are credit lines (stream id = account id). A line without events, or events
-    without a line, are faults too.
+    Most streams are credit lines (stream id = account id), whose head is on the line.
+    Registry streams ("registry:<kind>") and any stream with a row in ``ledger_heads``
+    are chain-checked against that row and not replayed. A line without events, a head
+    row without events, and events of neither a line nor a head row are faults too.
     """
     lines = {row.account_id: row for row in conn.execute(select(credit_lines))}
+    heads = {row.stream_id: row for row in conn.execute(select(ledger_heads))}
     faults: list[LedgerFault] = []
     seen: set[str] = set()
     n_events = 0
@@ -140,6 +178,11 @@ def verify_ledger(conn: Connection, batch_size: int = 5000) -> VerificationRepor
         seen.add(stream_id)
         n_events += len(rows)
         line = lines.get(stream_id)
+        if line is None and (stream_id in heads or is_registry_stream(stream_id)):
+            fault = _headed_stream_fault(stream_id, rows, heads.get(stream_id))
+            if fault is not None:
+                faults.append(fault)
+            continue
         if line is None:
             first = rows[0]
             faults.append(LedgerFault(stream_id, first.row_id, first.event.seq, "ledger.fault.orphan_stream"))
@@ -153,6 +196,24 @@ def verify_ledger(conn: Connection, batch_size: int = 5000) -> VerificationRepor
             faults.append(replay_fault)
     for account_id in lines.keys() - seen:
         faults.append(LedgerFault(account_id, None, None, "ledger.fault.missing_stream"))
+    for stream_id in heads.keys() - seen - lines.keys():
+        head = heads[stream_id]
+        faults.append(
+            LedgerFault(stream_id, None, None, "ledger.fault.registry_stream_missing", {"expected": head.seq})
+        )
     report = VerificationReport(streams=len(seen), events=n_events, faults=faults)
     logger.info("ledger verified: %d streams, %d events, %d faults", report.streams, report.events, len(faults))
     return report
+
+
+def _headed_stream_fault(stream_id: str, rows: list[StoredEvent], head: Any) -> LedgerFault | None:
+    """Check a stream without a line against its ``ledger_heads`` row (None when the row is missing)."""
+    head_seq = head.seq if head is not None else 0
+    head_hash = head.hash if head is not None else None
+    chain = verify_chain(stream_id, rows, head_seq, head_hash)
+    if chain is None:
+        return None
+    problem = chain.problem
+    if problem == "ledger.fault.head_mismatch":
+        problem = "ledger.fault.registry_head_mismatch"
+    return LedgerFault(chain.stream_id, chain.row_id, chain.seq, problem, chain.detail)

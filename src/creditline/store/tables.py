@@ -426,3 +426,13 @@ review_cases = Table(
     CheckConstraint("decision IS NULL OR decision IN ('uphold', 'change')", name="decision_known"),
     Index("ix_review_cases_status_opened", "status", "opened_at"),
 )
+
+ledger_heads = Table(
+    "ledger_heads",
+    metadata,
+    # Head of a ledger stream that has no credit line to keep it, such as the model
+    # registry's "registry:scorecard": verification compares each chain's end with it.
+    Column("stream_id", ID, primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)

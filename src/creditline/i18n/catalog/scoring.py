@@ -105,4 +105,53 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "无法计算 {metric}：样本权重无效：{detail}。",
         "en": "Cannot compute {metric}: invalid sample weights: {detail}.",
     },
+    "scoring.model_exists": {
+        "zh": "模型版本 {model_version} 已登记，不能重复登记。",
+        "en": "Model version {model_version} is already registered.",
+    },
+    "scoring.model_already_champion": {
+        "zh": "模型版本 {model_version} 已是当前冠军模型，无需晋升。",
+        "en": "Model version {model_version} is already the champion; nothing to promote.",
+    },
+    "scoring.promoted_by_missing": {
+        "zh": "请用 --by 填写晋升操作人的姓名或工号，它将记入账本。",
+        "en": "Give the name or staff id of the person promoting with --by; it is recorded in the ledger.",
+    },
+    "ledger.fault.registry_head_mismatch": {
+        "zh": "登记簿记录的最新序号为 {expected}，账本中为 {found}（最新事件被删除或追加）",
+        "en": "the registry head records sequence {expected} but the ledger ends at {found} (newest events deleted or appended)",
+    },
+    "ledger.fault.registry_stream_missing": {
+        "zh": "登记簿记录的最新序号为 {expected}，但账本中没有该流的任何事件",
+        "en": "the registry head records sequence {expected} but the ledger has no event of the stream",
+    },
+    "cli.help.model_list": {
+        "zh": "列出已登记的模型版本：状态、训练数据指纹、特征数和留出样本 AUC。",
+        "en": "List registered model versions with status, training-data fingerprint, feature count and hold-out AUC.",
+    },
+    "cli.help.model_kind": {
+        "zh": "只列出该类模型，例如 scorecard；不填则列出全部。",
+        "en": "List only models of this kind, e.g. scorecard; all kinds when omitted.",
+    },
+    "cli.help.model_promote": {
+        "zh": "将模型版本晋升为冠军模型（定期调额使用），原冠军模型退役；晋升人记入账本。",
+        "en": "Promote a model version to champion (used by reviews) and retire the previous one; the ledger records who did it.",
+    },
+    "cli.model.none": {"zh": "尚未登记任何模型。请先运行 creditline model train。", "en": "No model is registered yet. Run creditline model train first."},
+    "cli.model.col.version": {"zh": "版本", "en": "Version"},
+    "cli.model.col.kind": {"zh": "类型", "en": "Kind"},
+    "cli.model.col.status": {"zh": "状态", "en": "Status"},
+    "cli.model.col.created": {"zh": "创建时间", "en": "Created"},
+    "cli.model.col.by": {"zh": "创建人", "en": "By"},
+    "cli.model.col.fingerprint": {"zh": "数据指纹", "en": "Fingerprint"},
+    "cli.model.col.features": {"zh": "特征数", "en": "Features"},
+    "cli.model.col.auc": {"zh": "留出 AUC", "en": "Hold-out AUC"},
+    "cli.model.status.challenger": {"zh": "挑战者", "en": "challenger"},
+    "cli.model.status.champion": {"zh": "冠军", "en": "champion"},
+    "cli.model.status.retired": {"zh": "已退役", "en": "retired"},
+    "cli.model.no_previous": {"zh": "无", "en": "none"},
+    "cli.model.promoted": {
+        "zh": "模型 {model_version}（{kind}）已由 {name} 晋升为冠军模型；原冠军模型：{previous}。",
+        "en": "Model {model_version} ({kind}) promoted to champion by {name}; previous champion: {previous}.",
+    },
 }
