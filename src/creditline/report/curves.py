@@ -14,7 +14,7 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 
 # Curves are thinned to about this many points, so a report on millions of rows stays
-# small; the chart cannot show more detail than this at its width anyway.
+# small. A 560-pixel chart cannot show more detail than this.
 MAX_CURVE_POINTS = 400
 
 

@@ -1,7 +1,7 @@
 """Fairness table: score, bad rate and limit decisions by sex and by age band.
 
-Neither attribute drives the scorecard (sex is an excluded attribute; age may be a
-characteristic), but a lender still has to show how outcomes differ between groups.
+Sex is an excluded attribute, so it never enters the scorecard. Age may be a
+characteristic. A lender still has to show how outcomes differ between these groups.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Render the validation report as one self-contained HTML page in Chinese and English.
 
 The page has no external resource: styles, the language switch script and every chart
-(inline SVG) are in the file. Both languages are in the markup; ``data-lang`` on the
-``<html>`` element picks the visible one, Chinese by default, and the switch button or a
+(inline SVG) are in the file. Both languages are in the markup, and ``data-lang`` on the
+``<html>`` element picks the visible one. Chinese is the default. The switch button or a
 ``#en`` fragment in the URL changes it.
 """
 

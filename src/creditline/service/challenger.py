@@ -104,7 +104,7 @@ def split_training_frame(data: pl.DataFrame, share: float, seed: str) -> tuple[p
 
 
 def challenger_trends(scorecard: Scorecard) -> dict[str, str]:
-    """Return the risk trend of every profile feature as the scorecard sees it.
+    """Return the risk trend of every profile feature that agrees with the scorecard.
 
     A feature in the scorecard takes its fitted characteristic's trend, because that is
     the direction its points move. Any other feature takes the catalogue's ``risk_trend``.
@@ -132,7 +132,7 @@ def train_challenger(
     The candidate features are the profile features minus the scorecard's excluded
     attributes, and the split repeats the scorecard's train share and seed, so both
     models see the same training accounts and are measured on the same hold-out. The
-    challenger uses the scorecard's points scaling unless ``settings`` says otherwise.
+    challenger uses the scorecard's points scaling unless ``settings`` is given.
     It is stored with kind and status "challenger"; the champion is untouched.
 
     Raises

@@ -153,8 +153,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The challenger is a LightGBM model with monotone constraints ({n_features} candidate features, constrained in the scorecard's risk directions), fitted on the scorecard's training accounts and compared on the same hold-out.",
     },
     "report.fairness.intro": {
-        "zh": "性别不参与模型，年龄段仅作对比分组。评分、预测违约概率和坏账率来自留出样本。",
-        "en": "Sex never enters the model, and age bands serve only as comparison groups. Scores, predicted PD and bad rates come from the hold-out.",
+        "zh": "性别不参与模型；年龄可能是入模特征，此处按年龄段分组对比。评分、预测违约概率和坏账率来自留出样本。",
+        "en": "Sex never enters the model. Age may be a characteristic, and here it forms comparison bands. Scores, predicted PD and bad rates come from the hold-out.",
     },
     "report.fairness.batch": {
         "zh": "提额和降额比例来自最近一次调额批次 {batch_id} 的全部账户。",
