@@ -75,7 +75,7 @@ def calibration_chart(bins: list[CalibrationBin]) -> str:
     )
     series = [
         Series(label("report.chart.calibration_bins"), predicted, observed, BLUE, kind="points"),
-        Series(label("report.chart.calibration_line"), predicted, observed, BLUE),
+        Series(label("report.chart.calibration_bins"), predicted, observed, BLUE, in_legend=False),
     ]
     return chart("chart-calibration", label("report.chart.calibration"), axes, series, diagonal=True)
 

@@ -49,6 +49,7 @@ class Series:
     color: str
     kind: str = "line"
     dashed: bool = False
+    in_legend: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,7 @@ def _draw(axes: Axes, item: Series) -> str:
 
 def _legend(series: Sequence[Series]) -> str:
     parts = []
-    for position, item in enumerate(series):
+    for position, item in enumerate(s for s in series if s.in_legend):
         y = MARGIN_TOP + 16 + 18 * position
         x = MARGIN_LEFT + 12
         parts.append(f'<rect x="{x}" y="{y - 9}" width="14" height="10" fill="{item.color}"/>')

@@ -102,7 +102,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.chart.goods": {"zh": "好客户", "en": "Goods"},
     "report.chart.bads": {"zh": "坏客户", "en": "Bads"},
     "report.chart.calibration_bins": {"zh": "按预测违约概率分组（十分位）", "en": "Groups by predicted PD (deciles)"},
-    "report.chart.calibration_line": {"zh": "实际坏账率", "en": "Observed bad rate"},
     "report.axis.score": {"zh": "评分（越高越安全）", "en": "Score (higher is safer)"},
     "report.axis.cumulative_share": {"zh": "累计占比", "en": "Cumulative share"},
     "report.axis.share_of_group": {"zh": "占本组客户比例", "en": "Share of the group"},
