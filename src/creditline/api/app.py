@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from creditline import __version__
-from creditline.api import auth, problems, routes, suggestion_routes
+from creditline.api import auth, customer_routes, problems, routes, suggestion_routes
 from creditline.clock import Clock, SystemClock
 from creditline.i18n import negotiate_accept_language
 from creditline.settings import Settings
@@ -68,4 +68,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     auth.install(app)
     app.include_router(routes.router)
     app.include_router(suggestion_routes.router)
+    app.include_router(customer_routes.router)
     return app

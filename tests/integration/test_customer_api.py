@@ -1,0 +1,132 @@
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from creditline.clock import FixedClock
+from creditline.service.imports import import_folder
+from creditline.service.ledger import verify
+from creditline.service.models import train_scorecard
+from creditline.store.tables import notices
+from tests.access import app_client, bearer
+from tests.factories import write_portfolio
+
+
+@pytest.fixture
+def client(engine: Engine, tmp_path: Path, clock: FixedClock) -> Iterator[object]:
+    import_folder(engine, write_portfolio(tmp_path / "in", 120), clock)
+    train_scorecard(engine, clock, trained_by="analyst")
+    with app_client(engine, clock) as test_client:
+        yield test_client
+
+
+def customer(clock: FixedClock, subject: str = "C0001", strong: bool = False) -> dict[str, str]:
+    return {**bearer(clock, subject=subject, role="customer", strong_auth=strong), "Accept-Language": "en"}
+
+
+def post(client, path: str, headers: dict[str, str], body: dict | None = None):  # type: ignore[no-untyped-def]
+    key = {"Idempotency-Key": f"{path}-{sorted((body or {}).items())}-{headers.get('Authorization', '')[-8:]}"}
+    return client.post(path, json=body or {}, headers={**headers, **key})
+
+
+def test_decrease_returns_limit_and_available(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    response = post(client, "/v1/lines/A0001/decrease", customer(clock), {"new_limit": "8000.00"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["line"]["approved_limit"] == "8000.00"
+    assert body["line"]["available"] == "1700.00"
+    assert body["reasons"] == [{"code": "C_CUSTOMER_DECREASE", "text": "Limit lowered at your request"}]
+
+
+def test_decrease_too_low_is_422(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    response = post(client, "/v1/lines/A0001/decrease", customer(clock), {"new_limit": "100.00"})
+    assert response.status_code == 422
+    assert "Enter 6300.00 or more." in response.json()["detail"]
+
+
+def test_bad_amount_is_422(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    response = post(client, "/v1/lines/A0001/decrease", customer(clock), {"new_limit": "8,000"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_other_customers_line_is_404(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    response = post(client, "/v1/lines/A0002/decrease", customer(clock), {"new_limit": "8000.00"})
+    assert response.status_code == 404
+
+
+def test_increase_needs_strong_auth(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    response = post(client, "/v1/lines/A0001/increase", customer(clock), {"requested_limit": "22000.00"})
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("This action (increase) needs strong authentication")
+
+
+def test_increase_is_decided(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    response = post(client, "/v1/lines/A0001/increase", customer(clock, strong=True), {"requested_limit": "22000.00"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["outcome"] in ("approved", "partial", "declined")
+    assert body["data_used"]["statements_as_of"] == "2026-11-01"
+
+
+def test_unfreeze_waits_cooling_off(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    assert post(client, "/v1/lines/A0001/freeze", customer(clock)).json()["line"]["available"] == "0.00"
+    body = post(client, "/v1/lines/A0001/unfreeze", customer(clock, strong=True)).json()
+    assert body["line"]["customer_frozen"] is True
+    clock.advance(timedelta(hours=24))
+    state = client.get("/v1/lines/A0001/state", headers=customer(clock)).json()
+    assert state["customer_frozen"] is False
+    assert state["available"] == "14700.00"
+
+
+def test_cap_raise_shows_pending(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    post(client, "/v1/lines/A0001/cap", customer(clock), {"cap": "10000.00"})
+    body = post(client, "/v1/lines/A0001/cap", customer(clock, strong=True), {"cap": "15000.00"}).json()
+    assert body["line"]["customer_cap"] == "10000.00"
+    assert body["line"]["pending_cap"] == "15000.00"
+
+
+def test_balance_post_is_admin_only(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    response = post(client, "/v1/lines/A0001/balance", customer(clock), {"outstanding": "100.00"})
+    assert response.status_code == 403
+
+
+def test_alert_notice_on_balance(client, engine: Engine, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    post(client, "/v1/lines/A0001/alert", customer(clock), {"threshold": "7000.00"})
+    admin = bearer(clock, subject="core", role="admin")
+    assert post(client, "/v1/lines/A0001/balance", admin, {"outstanding": "7500.00"}).status_code == 200
+    with engine.connect() as conn:
+        kinds = list(conn.scalars(select(notices.c.kind).where(notices.c.account_id == "A0001")))
+    assert kinds == ["alert_set", "overspend_alert"]
+    assert verify(engine).ok
+
+
+def test_history_lists_decline_reasons(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    post(client, "/v1/lines/A0004/increase", customer(clock, "C0004", strong=True), {"requested_limit": "25000.00"})
+    history = client.get("/v1/lines/A0004/history", headers={**customer(clock, "C0004"), "Accept-Language": "zh"}).json()
+    assert history[0]["kind"] == "increase_declined"
+    assert [reason["code"] for reason in history[0]["reasons"]] == ["C_PERSISTENT_DEBT", "C_RECENT_ARREARS"]
+    assert history[-1]["kind"] == "LineOpened"
+
+
+def test_consent_withdraw_and_list(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    response = post(client, "/v1/customers/C0001/consents/income/withdraw", customer(clock))
+    assert response.json()["active"] is False
+    states = client.get("/v1/customers/C0001/consents", headers=customer(clock)).json()
+    assert {state["category"]: state["active"] for state in states} == {
+        "bureau": True, "transactions": False, "income": False, "third_party": False,
+    }
+
+
+def test_income_verified_by_officer(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    declared = post(client, "/v1/customers/C0001/income", customer(clock), {"monthly_income": "30000.00", "evidence_ref": "slip-9"})
+    assert declared.json()["status"] == "declared"
+    declaration_id = declared.json()["declaration_id"]
+    refused = post(client, f"/v1/income/{declaration_id}/verify", customer(clock), {"verified": True})
+    assert refused.status_code == 403
+    officer = bearer(clock, subject="officer-1", role="officer")
+    verified = post(client, f"/v1/income/{declaration_id}/verify", officer, {"verified": True, "comment": "ok"})
+    assert verified.json()["status"] == "verified"
+    assert verified.json()["reviewed_by"] == "officer-1"
