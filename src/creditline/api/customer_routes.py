@@ -1,7 +1,7 @@
 """Customer self-service endpoints under /v1: limit requests, freeze, cap, alert, offers, consents, income.
 
-Customers reach only their own lines and records (another customer's answers 404); staff
-roles are named per route. Actions listed in the policy's
+Customers reach only their own lines and records, and another customer's line returns 404.
+Staff roles are named per route. Actions listed in the policy's
 ``customer.require_strong_auth_for`` need a token with the strong-authentication flag.
 Amounts are decimal strings in major units, parsed strictly.
 """
@@ -48,7 +48,7 @@ class DecreaseCreate(BaseModel):
 
 
 class IncreaseCreate(BaseModel):
-    requested_limit: str = Field(description="Approved limit asked for, major units")
+    requested_limit: str = Field(description="Requested approved limit, major units")
 
 
 class TemporaryLimitCreate(BaseModel):
@@ -222,7 +222,7 @@ def _change(reply: service.LineReply, lang: str) -> ChangePublic:
 
 
 class Context:
-    """What every route needs from the application: engine, clock, zone and policy."""
+    """Application state every route needs: engine, clock, zone and policy."""
 
     def __init__(self, request: Request) -> None:
         app = request.app
