@@ -45,6 +45,18 @@ V1_PATHS = {
     "/v1/batches",
     "/v1/batches/{batch_id}",
     "/v1/batches/{batch_id}/items",
+    "/v1/cases",
+    "/v1/cases/{case_id}",
+    "/v1/cases/{case_id}/decide",
+    "/v1/cases/{case_id}/take",
+    "/v1/lines/{account_id}/reviews",
+    "/v1/lines/{account_id}/suggestion",
+    "/v1/lines/{account_id}/suggestion/accept",
+    "/v1/lines/{account_id}/suggestions",
+    "/v1/outbox/ack",
+    "/v1/outbox/cursor",
+    "/v1/outbox/notices",
+    "/v1/suggestions/priority",
 }
 
 

@@ -11,7 +11,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from creditline import __version__
-from creditline.api import auth, customer_routes, problems, routes, suggestion_routes
+from creditline.api import auth, case_routes, outbox_routes, problems, routes, suggestion_routes
+from creditline.api.idempotency import IdempotencyMiddleware
 from creditline.clock import Clock, SystemClock
 from creditline.i18n import negotiate_accept_language
 from creditline.settings import Settings
@@ -46,6 +47,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
 
+    # Added first, so it runs inside request_context and sees the request id and locale.
+    app.add_middleware(IdempotencyMiddleware)
+
     @app.middleware("http")
     async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         request.state.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
@@ -68,5 +72,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     auth.install(app)
     app.include_router(routes.router)
     app.include_router(suggestion_routes.router)
-    app.include_router(customer_routes.router)
+    app.include_router(case_routes.router)
+    app.include_router(outbox_routes.router)
     return app

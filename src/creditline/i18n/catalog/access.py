@@ -51,4 +51,74 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "角色“{role}”无权执行此操作：需要以下角色之一：{roles}。",
         "en": "Role '{role}' may not do this: it needs one of {roles}.",
     },
+    "access.idempotency.missing": {
+        "zh": "缺少请求头 {header}：每个 POST 请求都须携带一个唯一的幂等键（例如 UUID），重试时使用同一个键。",
+        "en": "Missing header {header}: every POST request needs a unique idempotency key (for example a UUID); send the same key when you retry.",
+    },
+    "access.idempotency.invalid": {
+        "zh": "请求头 {header} 无效：应为 1 至 {maximum} 个可打印 ASCII 字符。",
+        "en": "Invalid header {header}: use 1 to {maximum} printable ASCII characters.",
+    },
+    "access.idempotency.reused": {
+        "zh": "幂等键已用于另一个请求（{method} {path}，或请求内容不同）：新请求请使用新的 {header}。",
+        "en": "This idempotency key was already used for a different request ({method} {path}, or another body): send a new {header} for a new request.",
+    },
+    "access.idempotency.in_flight": {
+        "zh": "使用同一幂等键的请求仍在处理中：请稍后用同一个 {header} 重试。",
+        "en": "A request with the same idempotency key is still being processed: retry later with the same {header}.",
+    },
+    "access.outbox.limit_invalid": {
+        "zh": "每页条数 {limit} 无效：应为 1 至 {maximum}。",
+        "en": "Page size {limit} is invalid: use 1 to {maximum}.",
+    },
+    "access.outbox.ack_beyond_newest": {
+        "zh": "无法确认通知 {notice_id}：最新的通知编号为 {newest}。请确认已发送的最后一条通知的编号。",
+        "en": "Cannot acknowledge notice {notice_id}: the newest notice is {newest}. Acknowledge the id of the last notice you sent.",
+    },
+    "kind.adjustment": {"zh": "调额记录", "en": "Adjustment"},
+    "kind.customer_request": {"zh": "额度申请", "en": "Limit request"},
+    "kind.review_case": {"zh": "复核案件", "en": "Review case"},
+    "cases.comment_too_long": {
+        "zh": "说明过长（{length} 个字符）：最多 {maximum} 个字符。",
+        "en": "Comment is too long ({length} characters): at most {maximum}.",
+    },
+    "cases.not_automated": {
+        "zh": "调额记录“{subject_id}”已是人工决定，不能再申请人工复核。",
+        "en": "Adjustment '{subject_id}' is already an officer's decision and cannot be reviewed again.",
+    },
+    "cases.already_open": {
+        "zh": "该决定（“{subject_id}”）已有进行中的人工复核，请等待处理结果。",
+        "en": "A human review of decision '{subject_id}' is already open: wait for its outcome.",
+    },
+    "cases.taken_by_other": {
+        "zh": "复核案件“{case_id}”已由 {officer} 处理中。",
+        "en": "Review case '{case_id}' is already taken by {officer}.",
+    },
+    "cases.already_decided": {
+        "zh": "复核案件“{case_id}”已有结论。",
+        "en": "Review case '{case_id}' is already decided.",
+    },
+    "cases.not_held": {
+        "zh": "复核案件“{case_id}”不在您名下：请先领取该案件再作出决定。",
+        "en": "You do not hold review case '{case_id}': take it before you decide it.",
+    },
+    "cases.new_limit_missing": {
+        "zh": "决定为 change 时必须提供新额度 new_limit。",
+        "en": "A 'change' decision needs new_limit.",
+    },
+    "cases.new_limit_with_uphold": {
+        "zh": "决定为 uphold 时不能提供新额度 new_limit：维持原决定不改变额度。",
+        "en": "An 'uphold' decision takes no new_limit: upholding keeps the limit as it is.",
+    },
+    "cases.notice.no_comment": {"zh": "无", "en": "none"},
+    "cases.notice.uphold.title": {"zh": "人工复核结果：维持原决定", "en": "Human review result: decision upheld"},
+    "cases.notice.uphold.body": {
+        "zh": "尊敬的客户：您就尾号 {tail} 的账户提出的人工复核已完成，复核人员维持原决定。复核意见：{comment}。",
+        "en": "Dear customer, the human review you asked for on your account ending {tail} is complete: the reviewer upheld the decision. Reviewer's comment: {comment}.",
+    },
+    "cases.notice.change.title": {"zh": "人工复核结果：额度已调整", "en": "Human review result: limit changed"},
+    "cases.notice.change.body": {
+        "zh": "尊敬的客户：您就尾号 {tail} 的账户提出的人工复核已完成，复核人员调整了您的授信额度，详见额度调整通知。复核意见：{comment}。",
+        "en": "Dear customer, the human review you asked for on your account ending {tail} is complete: the reviewer changed your approved limit, as the limit notice shows. Reviewer's comment: {comment}.",
+    },
 }

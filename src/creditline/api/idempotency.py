@@ -1,0 +1,293 @@
+"""Idempotency keys for every POST under /v1: a retry returns the first reply and changes nothing twice.
+
+The caller sends an ``Idempotency-Key`` header (1 to 128 printable ASCII characters).
+Keys are kept per principal (role and subject), so two callers never share one. The first
+request with a key claims it in ``idempotency_keys`` before the handler runs, and its reply
+is stored once the handler has finished. Then:
+
+- a retry with the same key, method, path and body returns the stored status and body,
+  with the header ``Idempotent-Replayed: true``, and the handler does not run again;
+- the same key with another body, method or path answers 422;
+- the same key while the first request is still running answers 409.
+
+Stored replies: every 2xx and every 4xx except 401, 403, 408, 409, 425 and 429. Those six
+depend on the token or on timing, so the caller may fix the cause and retry with the same
+key, and the key is released. A 5xx or an exception releases the key too, so it is never
+replayed. Bodies are compared after JSON canonicalisation (key order and spacing do not
+matter); a body that is not JSON is compared byte for byte.
+
+NOTE: the reply is stored in its own transaction after the handler's transaction has
+committed. A process that dies between the two leaves the key claimed without a reply: a
+retry gets 409 until ``IN_FLIGHT_TIMEOUT`` has passed and then runs the handler again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from creditline.api import problems
+from creditline.api.auth import authenticate
+from creditline.errors import CreditlineError
+from creditline.i18n import translate
+from creditline.store.tables import idempotency_keys
+
+logger = logging.getLogger(__name__)
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+MAX_KEY_LENGTH = 128
+# A claim older than this without a stored reply belongs to a request that died; a retry takes it over.
+IN_FLIGHT_TIMEOUT = timedelta(minutes=5)
+NOT_STORED_STATUSES = frozenset({401, 403, 408, 409, 425, 429})
+
+
+def should_store(status: int) -> bool:
+    """Whether a reply with ``status`` is kept for replay (see the module docstring)."""
+    return status < 500 and status not in NOT_STORED_STATUSES
+
+
+def body_digest(body: bytes) -> str:
+    """SHA-256 of the body, after canonical re-serialisation when it is JSON."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except (ValueError, UnicodeDecodeError):
+        return hashlib.sha256(body).hexdigest()
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def valid_key(key: str) -> bool:
+    return 0 < len(key) <= MAX_KEY_LENGTH and all(" " <= char <= "~" for char in key)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRequest:
+    """The request that first used a key and, once finished, its reply."""
+
+    method: str
+    path: str
+    body_sha256: str
+    status_code: int | None
+    response_body: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The outcome of claiming a key: ``stored`` is None when this request now owns the key."""
+
+    stored: StoredRequest | None
+
+
+def claim_key(
+    engine: Engine, principal: str, key: str, method: str, path: str, digest: str, now: datetime
+) -> Claim:
+    """Claim ``key`` for a new request, or return the request that already holds it.
+
+    A claim left without a reply for longer than ``IN_FLIGHT_TIMEOUT`` is taken over when
+    the method, path and body match.
+    """
+    row = {"principal": principal, "key": key, "method": method, "path": path, "body_sha256": digest, "created_at": now}
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(idempotency_keys).values(**row))
+        return Claim(stored=None)
+    except IntegrityError:
+        pass
+
+    with engine.begin() as conn:
+        found = conn.execute(
+            select(idempotency_keys).where(idempotency_keys.c.principal == principal, idempotency_keys.c.key == key)
+        ).first()
+        if found is None:
+            # The holder released the key between our insert and this read; claim it now.
+            conn.execute(insert(idempotency_keys).values(**row))
+            return Claim(stored=None)
+        stored = StoredRequest(
+            method=found.method,
+            path=found.path,
+            body_sha256=found.body_sha256,
+            status_code=found.status_code,
+            response_body=found.response_body,
+            created_at=found.created_at,
+        )
+        same_request = (stored.method, stored.path, stored.body_sha256) == (method, path, digest)
+        abandoned = stored.status_code is None and now - stored.created_at > IN_FLIGHT_TIMEOUT
+        if same_request and abandoned:
+            taken = conn.execute(
+                update(idempotency_keys)
+                .where(
+                    idempotency_keys.c.principal == principal,
+                    idempotency_keys.c.key == key,
+                    idempotency_keys.c.created_at == stored.created_at,
+                    idempotency_keys.c.status_code.is_(None),
+                )
+                .values(created_at=now)
+            )
+            if taken.rowcount == 1:
+                logger.warning("idempotency key of %s taken over after an abandoned request", principal)
+                return Claim(stored=None)
+        return Claim(stored=stored)
+
+
+def store_reply(engine: Engine, principal: str, key: str, status: int, envelope: str, now: datetime) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(idempotency_keys)
+            .where(idempotency_keys.c.principal == principal, idempotency_keys.c.key == key)
+            .values(status_code=status, response_body=envelope, completed_at=now)
+        )
+
+
+def release_key(engine: Engine, principal: str, key: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            delete(idempotency_keys).where(
+                and_(
+                    idempotency_keys.c.principal == principal,
+                    idempotency_keys.c.key == key,
+                    idempotency_keys.c.status_code.is_(None),
+                )
+            )
+        )
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay_receive(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+class IdempotencyMiddleware:
+    """ASGI middleware that applies idempotency keys to POST requests under /v1."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].startswith("/v1/"):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        try:
+            principal = authenticate(request).scope
+        except CreditlineError:
+            # The route's own dependency answers 401; an unauthenticated request claims no key.
+            await self.app(scope, receive, send)
+            return
+
+        key = request.headers.get(HEADER)
+        if key is None or not valid_key(key):
+            message_key = "access.idempotency.missing" if key is None else "access.idempotency.invalid"
+            detail = translate(message_key, _locale(request), header=HEADER, maximum=MAX_KEY_LENGTH)
+            await problems.problem(request, 400, message_key.replace(".", "-"), "api.title.invalid", detail)(
+                scope, receive, send
+            )
+            return
+
+        body = await _read_body(receive)
+        digest = body_digest(body)
+        engine: Engine = request.app.state.engine
+        clock = request.app.state.clock
+        claim = await run_in_threadpool(
+            claim_key, engine, principal, key, scope["method"], scope["path"], digest, clock.now()
+        )
+        if claim.stored is None:
+            await self._run_and_store(request, principal, key, body, scope, receive, send)
+            return
+
+        stored = claim.stored
+        locale = _locale(request)
+        if (stored.method, stored.path, stored.body_sha256) != (scope["method"], scope["path"], digest):
+            detail = translate("access.idempotency.reused", locale, header=HEADER, method=stored.method, path=stored.path)
+            response = problems.problem(request, 422, "access-idempotency-reused", "api.title.invalid", detail)
+        elif stored.status_code is None:
+            detail = translate("access.idempotency.in_flight", locale, header=HEADER)
+            response = problems.problem(request, 409, "access-idempotency-in_flight", "api.title.conflict", detail)
+        else:
+            response = _replayed(stored.status_code, stored.response_body or "{}")
+        await response(scope, receive, send)
+
+    async def _run_and_store(
+        self, request: Request, principal: str, key: str, body: bytes, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        engine: Engine = request.app.state.engine
+        status = 500
+        headers: dict[str, str] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                for name, value in message.get("headers", []):
+                    headers[name.decode("latin-1").lower()] = value.decode("latin-1")
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, _replay_receive(body, receive), capture)
+        except BaseException:
+            await run_in_threadpool(release_key, engine, principal, key)
+            raise
+        if should_store(status):
+            envelope = json.dumps(
+                {
+                    "content_type": headers.get("content-type", "application/json"),
+                    "content_language": headers.get("content-language"),
+                    "body": b"".join(chunks).decode("utf-8", errors="replace"),
+                },
+                ensure_ascii=False,
+            )
+            now = request.app.state.clock.now()
+            await run_in_threadpool(store_reply, engine, principal, key, status, envelope, now)
+        else:
+            await run_in_threadpool(release_key, engine, principal, key)
+
+
+def _locale(request: Request) -> str:
+    return str(getattr(request.state, "locale", "zh"))
+
+
+def _replayed(status: int, envelope_text: str) -> Response:
+    envelope: dict[str, Any] = json.loads(envelope_text)
+    headers = {REPLAYED_HEADER: "true"}
+    if envelope.get("content_language"):
+        headers["Content-Language"] = envelope["content_language"]
+    return Response(
+        content=envelope["body"].encode("utf-8"),
+        status_code=status,
+        media_type=envelope.get("content_type"),
+        headers=headers,
+    )
