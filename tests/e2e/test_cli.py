@@ -83,6 +83,18 @@ def count_rows(database: Path, table: str) -> int:
         engine.dispose()
 
 
+def count_line_events(database: Path) -> int:
+    """Count ledger events of credit lines, leaving out the model registry's "registry:" streams."""
+    events = tables.ledger_events
+    engine = make_engine(sqlite_url(database))
+    try:
+        with engine.connect() as conn:
+            query = select(func.count()).select_from(events).where(~events.c.stream_id.like("registry:%"))
+            return int(conn.scalar(query))
+    finally:
+        engine.dispose()
+
+
 def edit_payload(database: Path, row_id: int, old: str, new: str) -> None:
     """Replace ``old`` with ``new`` in one ledger row's payload, as someone with file access could."""
     with closing(sqlite3.connect(database)) as conn, conn:
@@ -183,7 +195,7 @@ def test_import_bad_row_rejected(tmp_path: Path) -> None:
         "These rows have errors (1 in all, first 1 shown):\n"
         "  statements.csv, line 6, column bill_amount: 'abc' is not a valid amount; write plain digits with at most"
         " two decimals, no separators and an optional leading minus sign, for example 8000, 8000.50 or -8000.50.\n"
-        "Error: Import rejected: 1 bad rows found; the database was not changed.\n"
+        "Error: Import rejected; problems found: 1. The database was not changed.\n"
     )
     assert count_rows(database, "credit_lines") == 0
     assert count_rows(database, "customers") == 0
@@ -204,7 +216,7 @@ def test_import_rejection_in_chinese(tmp_path: Path) -> None:
         "以下数据行有错误（共 1 行，显示前 1 行）：",
         "  statements.csv 第 6 行，列 bill_amount：“abc”不是有效金额：请使用不带千位分隔符、最多两位小数的阿拉伯数字，"
         "负数前加减号，例如 8000、8000.50 或 -8000.50。",
-        "错误：导入被拒绝：发现 1 行错误数据，数据库未做任何修改。",
+        "错误：导入被拒绝：发现 1 处问题，数据库未做任何修改。",
     ]
 
 
@@ -276,14 +288,14 @@ def test_review_journey_and_tampered_ledger(tmp_path: Path) -> None:
         "0 skipped because the line had changed.\n"
     )
     assert count_rows(database, "adjustments") == to_apply
-    events = count_rows(database, "ledger_events")
+    events = count_line_events(database)
     assert events == 200 + to_apply
 
     again = creditline("review", "apply", batch_id, cwd=tmp_path, env=env)
     assert again.code == 1
     assert again.stderr == f"Error: Batch {batch_id} is 'applied'; this step needs it to be approved / applying.\n"
     assert count_rows(database, "adjustments") == to_apply
-    assert count_rows(database, "ledger_events") == events
+    assert count_line_events(database) == events
 
     verified = creditline("ledger", "verify", cwd=tmp_path, env=env)
     assert verified.code == 0, verified.stderr

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from creditline.clock import FixedClock
-from creditline.errors import Conflict, ModelNotReady
+from creditline.errors import Conflict, ModelNotReady, PolicyViolation
 from creditline.policy import load_shipped_policy
 from creditline.service.imports import import_folder
 from creditline.service.ledger import verify
@@ -47,11 +47,12 @@ def test_proposal_covers_every_line(engine: Engine, proposed: str) -> None:
     assert scalar(engine, select(func.count()).select_from(adjustments)) == 0
 
 
-def test_proposer_cannot_approve_own_batch(engine: Engine, proposed: str, clock: FixedClock) -> None:
+@pytest.mark.parametrize("name", ["alice", "Alice", " alice "])
+def test_proposer_cannot_approve_own_batch(engine: Engine, proposed: str, clock: FixedClock, name: str) -> None:
     with pytest.raises(Conflict) as caught:
-        approve_batch(engine, proposed, clock, approved_by="alice")
+        approve_batch(engine, proposed, clock, approved_by=name)
     assert caught.value.render("en") == (
-        f"Batch {proposed} was proposed by alice; another officer must approve it "
+        f"Batch {proposed} was proposed by {name.strip()}; another officer must approve it "
         "(the limit policy requires a different approver)."
     )
     assert batch_summary(engine, proposed).status == "proposed"
@@ -86,10 +87,13 @@ def test_interrupted_apply_resumes_without_repeating(engine: Engine, proposed: s
     assert scalar(engine, select(func.count()).select_from(adjustments)) == first.applied + second.applied
     assert scalar(engine, select(func.count(func.distinct(adjustments.c.account_id)))) == first.applied + second.applied
     assert scalar(engine, select(func.count()).select_from(notices)) == changes
-    assert scalar(engine, select(func.count()).select_from(ledger_events)) == 120 + first.applied + second.applied
+    # Training also writes model-registry events, on streams named "registry:<kind>".
+    line_events = select(func.count()).select_from(ledger_events).where(~ledger_events.c.stream_id.like("registry:%"))
+    assert scalar(engine, line_events) == 120 + first.applied + second.applied
     assert batch_summary(engine, proposed).status == "applied"
-    with pytest.raises(Conflict):
-        apply_batch(engine, proposed, clock, clock_zone())
+    again = apply_batch(engine, proposed, clock, clock_zone())
+    assert (again.applied, again.offered, again.complete) == (0, 0, True)
+    assert scalar(engine, select(func.count()).select_from(adjustments)) == first.applied + second.applied
     assert verify(engine).ok
 
 
@@ -142,3 +146,19 @@ def test_line_changed_after_proposal_is_skipped(engine: Engine, proposed: str, c
     assert status == "stale"
     assert limit == target.old_limit
     assert verify(engine).ok
+
+
+def test_review_with_wrong_currency_policy_is_refused(engine: Engine, tmp_path: Path, clock: FixedClock) -> None:
+    import_folder(engine, write_portfolio(tmp_path / "in", 120), clock)
+    train_scorecard(engine, clock, trained_by="analyst")
+    text = synthetic_policy_text().replace("currency: CNY", "currency: TWD")
+
+    with pytest.raises(PolicyViolation) as caught:
+        propose_review(engine, parse_policy(text), text, clock, proposed_by="alice")
+
+    assert caught.value.render("en") == (
+        "The policy could not evaluate any of the 120 lines, so no batch was proposed. "
+        "Most common cause: The line's currency differs from the policy currency, so it was not evaluated; "
+        "use a policy in the line's currency."
+    )
+    assert scalar(engine, select(func.count()).select_from(review_items)) == 0

@@ -163,7 +163,7 @@ def bin_feature(
     if finite.size == 0:
         return DroppedFeature(name, DROP_ALL_MISSING, detail="no finite value outside the special values")
     if finite.min() == finite.max():
-        return DroppedFeature(name, DROP_CONSTANT, detail=f"every value is {finite.min()!r}")
+        return DroppedFeature(name, DROP_CONSTANT, detail=f"every value is {float(finite.min())!r}")
 
     # optbinning rejects infinity. Clipping to the finite range puts +-inf in the outer
     # bins, which is also where scoring puts them.
@@ -253,6 +253,8 @@ def prebinning_splits(x: FloatArray, y: IntArray, trend: str, settings: Scorecar
     1. Pre-bins: edges at the ``max_n_prebins`` quantiles; tied values share a pre-bin.
     2. Monotonic trend: adjacent bins whose smoothed bad rates break the trend are pooled
        (pool-adjacent-violators). "auto" tries both directions and keeps the higher IV.
+       Adjacent bins that both lack bads, or both lack goods, are pooled too, because
+       apart they only differ by the correction.
     3. Size: the smallest bin below ``min_bin_share`` merges with the neighbour of closer
        bad rate, until none is below.
     4. Count: the adjacent pair with the closest WoE merges until at most ``max_n_bins``.
@@ -266,6 +268,7 @@ def prebinning_splits(x: FloatArray, y: IntArray, trend: str, settings: Scorecar
     edges = [float(e) for e in np.unique(quantiles) if e > x.min()]
     rows, bads = _bin_counts(edges, x, y)
     edges, rows, bads = _pool_violators(edges, rows, bads, ascending=trend == "ascending")
+    edges, rows, bads = _pool_pure(edges, rows, bads)
     edges, rows, bads = _merge_small(edges, rows, bads, settings.min_bin_share * x.size)
     while len(rows) > settings.max_n_bins:
         woe = _smoothed_woe(rows, bads)
@@ -294,6 +297,20 @@ def _pool_violators(
         if sign * (_smoothed_rate(rows[k + 1], bads[k + 1]) - _smoothed_rate(rows[k], bads[k])) < 0:
             edges, rows, bads = _merge(edges, rows, bads, k)
             k = max(k - 1, 0)
+        else:
+            k += 1
+    return edges, rows, bads
+
+
+def _pool_pure(
+    edges: list[float], rows: list[int], bads: list[int]
+) -> tuple[list[float], list[int], list[int]]:
+    k = 0
+    while k < len(rows) - 1:
+        no_bads = bads[k] == 0 and bads[k + 1] == 0
+        no_goods = bads[k] == rows[k] and bads[k + 1] == rows[k + 1]
+        if no_bads or no_goods:
+            edges, rows, bads = _merge(edges, rows, bads, k)
         else:
             k += 1
     return edges, rows, bads

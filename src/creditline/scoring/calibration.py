@@ -153,7 +153,7 @@ def calibration_table(bad: npt.ArrayLike, pd: npt.ArrayLike, *, n_bins: int = 10
     predicted = np.asarray(pd, dtype=np.float64).ravel()
     if predicted.size == 0:
         return ()
-    inner_edges = np.unique(np.quantile(predicted, np.linspace(0, 1, n_bins + 1)[1:-1], method="lower"))
+    inner_edges = np.unique(np.quantile(predicted, np.linspace(0, 1, n_bins + 1)[1:-1]))
     bin_of_row = np.searchsorted(inner_edges, predicted, side="right")
     rows: list[CalibrationBin] = []
     for k in np.unique(bin_of_row):

@@ -102,9 +102,18 @@ class LedgerFault:
 
 @dataclass(frozen=True, slots=True)
 class VerificationReport:
+    """Result of :func:`verify_ledger`.
+
+    ``streams`` and ``events`` count credit-line streams and their events; streams kept
+    in ``ledger_heads``, such as the model registry's, are counted in
+    ``registry_streams`` and ``registry_events``.
+    """
+
     streams: int
     events: int
     faults: list[LedgerFault]
+    registry_streams: int = 0
+    registry_events: int = 0
 
     @property
     def ok(self) -> bool:
@@ -174,15 +183,18 @@ def verify_ledger(conn: Connection, batch_size: int = 5000) -> VerificationRepor
     faults: list[LedgerFault] = []
     seen: set[str] = set()
     n_events = 0
+    n_registry_streams = n_registry_events = 0
     for stream_id, rows in _stream_rows(conn, batch_size):
         seen.add(stream_id)
-        n_events += len(rows)
         line = lines.get(stream_id)
         if line is None and (stream_id in heads or is_registry_stream(stream_id)):
+            n_registry_streams += 1
+            n_registry_events += len(rows)
             fault = _headed_stream_fault(stream_id, rows, heads.get(stream_id))
             if fault is not None:
                 faults.append(fault)
             continue
+        n_events += len(rows)
         if line is None:
             first = rows[0]
             faults.append(LedgerFault(stream_id, first.row_id, first.event.seq, "ledger.fault.orphan_stream"))
@@ -201,8 +213,21 @@ def verify_ledger(conn: Connection, batch_size: int = 5000) -> VerificationRepor
         faults.append(
             LedgerFault(stream_id, None, None, "ledger.fault.registry_stream_missing", {"expected": head.seq})
         )
-    report = VerificationReport(streams=len(seen), events=n_events, faults=faults)
-    logger.info("ledger verified: %d streams, %d events, %d faults", report.streams, report.events, len(faults))
+    report = VerificationReport(
+        streams=len(seen) - n_registry_streams,
+        events=n_events,
+        faults=faults,
+        registry_streams=n_registry_streams,
+        registry_events=n_registry_events,
+    )
+    logger.info(
+        "ledger verified: %d line streams, %d events, %d registry streams, %d events, %d faults",
+        report.streams,
+        report.events,
+        report.registry_streams,
+        report.registry_events,
+        len(faults),
+    )
     return report
 
 
