@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from rich.console import Console
 
 from creditline import logs
@@ -119,6 +121,26 @@ def main(argv: list[str] | None = None) -> None:
             _print_row_errors(ctx, error)
         ctx.err.print(ctx.t("cli.error", message=error.render(ctx.locale)), style="red")
         sys.exit(1)
+    except (SQLAlchemyError, ModuleNotFoundError) as error:
+        # A wrong URL, a missing driver or an unreachable server: one line, not a traceback.
+        url = _safe_database_url(ctx)
+        logger.debug("database failure", exc_info=True)
+        message = ctx.t("cli.error.database", url=url, error=_first_line(error))
+        ctx.err.print(ctx.t("cli.error", message=message), style="red")
+        sys.exit(1)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _safe_database_url(ctx: Context) -> str:
+    raw = ctx.database_url or Settings.from_environment().database_url
+    try:
+        return make_url(raw).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return raw
 
 
 if __name__ == "__main__":

@@ -53,10 +53,20 @@ def _register_import(app: typer.Typer, ctx: "Context") -> None:
     t = ctx.t
 
     @app.command("import", help=t("cli.help.import"))
-    def import_command(folder: Annotated[Path, typer.Argument(help=t("cli.help.import_dir"))]) -> None:
+    def import_command(
+        folder: Annotated[Path, typer.Argument(help=t("cli.help.import_dir"))],
+        errors_file: Annotated[Path | None, typer.Option("--errors-file", help=t("cli.help.errors_file"))] = None,
+    ) -> None:
+        from creditline.errors import ImportRejected
         from creditline.service.imports import import_folder
 
-        result = import_folder(ctx.engine(), folder, SystemClock())
+        try:
+            result = import_folder(ctx.engine(), folder, SystemClock())
+        except ImportRejected as rejected:
+            if errors_file is not None:
+                write_row_errors(errors_file, rejected, ctx.locale)
+                ctx.err.print(t("cli.import.errors_written", count=f"{len(rejected.row_errors):,}", path=errors_file))
+            raise
         for table, columns in result.ignored_columns.items():
             ctx.out.print(t("cli.import.ignored_columns", table=table, columns=", ".join(columns)))
         counts = result.row_counts
@@ -71,6 +81,17 @@ def _register_import(app: typer.Typer, ctx: "Context") -> None:
                 synced=f"{result.balances_synced:,}",
             )
         )
+
+
+def write_row_errors(path: Path, rejected: object, locale: str) -> None:
+    """Write every row error of a rejected import to a UTF-8 CSV file."""
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "line", "column", "value", "problem"])
+        for row in rejected.row_errors:  # type: ignore[attr-defined]
+            writer.writerow([row.file, row.line or "", row.column or "", row.value or "", row.render(locale)])
 
 
 def _register_datasets(app: typer.Typer, ctx: "Context") -> None:
@@ -175,6 +196,24 @@ def _register_review(app: typer.Typer, ctx: "Context") -> None:
         chunk_size: Annotated[int | None, typer.Option("--chunk-size", min=1, help=t("cli.help.chunk_size"))] = None,
     ) -> None:
         apply_with_progress(ctx, batch_id, chunk_size)
+
+    @review.command("list", help=t("cli.help.review_list"))
+    def list_batches() -> None:
+        from sqlalchemy import select
+
+        from creditline.store.tables import review_batches
+
+        with ctx.engine().connect() as conn:
+            rows = conn.execute(select(review_batches).order_by(review_batches.c.created_at.desc())).all()
+        table = Table()
+        for key in ("cli.review.col.batch", "cli.review.col.status", "cli.review.col.created", "cli.review.col.people"):
+            table.add_column(t(key))
+        zone = ctx.settings().zone
+        for row in rows:
+            created = row.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            people = row.proposed_by + (f" → {row.approved_by}" if row.approved_by else "")
+            table.add_row(row.batch_id, row.status, created, people)
+        ctx.out.print(table)
 
     @review.command("show", help=t("cli.help.review_show"))
     def show(batch_id: str) -> None:

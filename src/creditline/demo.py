@@ -77,6 +77,7 @@ def run_demo(ctx: "Context", workdir: Path, from_path: Path | None) -> None:
 
     step("import")
     engine = ctx.engine()
+    _require_empty_database(engine, settings.database_url)
     result = import_folder(engine, data_dir, clock)
     counts = result.row_counts
     ctx.out.print(
@@ -139,6 +140,19 @@ def run_demo(ctx: "Context", workdir: Path, from_path: Path | None) -> None:
         t("cli.demo.timing_item", title=t(f"cli.demo.step.{name}"), seconds=seconds) for name, seconds in timings.items()
     )
     ctx.out.print(t("cli.demo.elapsed", seconds=time.perf_counter() - started, steps=steps))
+
+
+def _require_empty_database(engine: object, url: str) -> None:
+    """Refuse to run the demo, which approves and applies its own batch, on a database with lines."""
+    from sqlalchemy import func, select
+
+    from creditline.errors import Conflict
+    from creditline.store.tables import credit_lines
+
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        lines = conn.scalar(select(func.count()).select_from(credit_lines))
+    if lines:
+        raise Conflict("demo.error.database_not_empty", url=_safe_url(url), lines=f"{lines:,}")
 
 
 def _safe_url(url: str) -> str:

@@ -42,7 +42,8 @@ class CreditlineError(Exception):
         """Return the message in ``locale`` ("zh" or "en").
 
         A ``kind`` parameter that names a catalogue entry ``kind.<name>`` (such as "line"
-        or "batch") is shown in ``locale`` too.
+        or "batch") is shown in ``locale`` too, and so is a parameter ``<name>_key`` that
+        holds a message key: it fills the field ``{<name>}``.
         """
         from creditline.i18n import MESSAGES, translate
 
@@ -50,6 +51,9 @@ class CreditlineError(Exception):
         kind = params.get("kind")
         if isinstance(kind, str) and f"kind.{kind}" in MESSAGES:
             params["kind"] = translate(f"kind.{kind}", locale)
+        for name, value in self.params.items():
+            if name.endswith("_key") and isinstance(value, str) and value in MESSAGES:
+                params[name.removesuffix("_key")] = translate(value, locale)
         return translate(self.key, locale, **params)
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from creditline.errors import InvalidInput
 
 DEFAULT_DATABASE_URL = "sqlite:///creditline.db"
+ENVIRONMENTS = ("development", "test", "production")
 # The signing key used when CREDITLINE_TOKEN_KEYS is unset. It is published here, so any
 # token signed with it is forgeable: production rejects it.
 DEVELOPMENT_TOKEN_KID = "dev"
@@ -56,6 +57,10 @@ class Settings:
             ) from None
         if self.log_format not in ("text", "json"):
             raise InvalidInput(detail=f"CREDITLINE_LOG_FORMAT='{self.log_format}' must be text or json")
+        if self.environment not in ENVIRONMENTS:
+            raise InvalidInput(
+                detail=f"CREDITLINE_ENV='{self.environment}' is unknown; use one of {', '.join(ENVIRONMENTS)}"
+            )
         if self.environment == "production" and self.database_url.startswith("sqlite"):
             raise InvalidInput(
                 detail="CREDITLINE_DATABASE_URL points at SQLite in production; set a PostgreSQL URL"

@@ -599,7 +599,7 @@ def test_all_problems_of_all_tables_in_one_raise(tmp_path: Path) -> None:
         ("accounts.csv", 4, "approved_limit", "import.not_amount"),
         ("statements.csv", 5, "statement_month", "import.not_month"),
     ]
-    assert caught.value.render("en") == "Import rejected: 7 bad rows found; the database was not changed."
+    assert caught.value.render("en") == "Import rejected; problems found: 7. The database was not changed."
 
 
 def test_many_bad_rows_all_reported(tmp_path: Path) -> None:

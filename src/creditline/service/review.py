@@ -21,7 +21,8 @@ from sqlalchemy import Connection, Engine, and_, bindparam, insert, select, upda
 from creditline.clock import Clock
 from creditline.domain.adjustment import Channel, Direction
 from creditline.domain.events import EventType
-from creditline.errors import Conflict, InvalidInput, NotFound
+from creditline.domain.money import format_amount
+from creditline.errors import Conflict, InvalidInput, NotFound, PolicyViolation
 from creditline.policy import Policy, evaluate_portfolio, parse_policy
 from creditline.profile import build_profiles
 from creditline.scoring import Scorecard
@@ -111,6 +112,21 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+# Amount inputs are stored as decimal strings in major units, like every amount people read.
+MONEY_INPUTS = ("monthly_income", "outstanding")
+
+
+def _explained_inputs(row: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    explained = {}
+    for name in names:
+        value = row[name]
+        if name in MONEY_INPUTS and value is not None:
+            explained[name] = format_amount(value, row["currency"])
+        else:
+            explained[name] = _json_value(value)
+    return explained
+
+
 def _item_rows(batch_id: str, evaluated: pl.DataFrame) -> list[dict[str, Any]]:
     inputs = [name for name in EXPLAINED_INPUTS if name in evaluated.columns]
     rows = []
@@ -136,7 +152,7 @@ def _item_rows(batch_id: str, evaluated: pl.DataFrame) -> list[dict[str, Any]]:
                 "score": _json_value(row.get("score")),
                 "pd": _json_value(row.get("pd")),
                 "reason_codes": list(row["reason_codes"] or []),
-                "inputs": {name: _json_value(row[name]) for name in inputs},
+                "inputs": _explained_inputs(row, inputs),
                 "status": status,
                 "error": row.get("error"),
             }
@@ -179,16 +195,28 @@ def summarize(batch_id: str, status: str, items: list[dict[str, Any]], policy_ve
     )
 
 
+def _reject_if_nothing_evaluated(evaluated: pl.DataFrame) -> None:
+    """Raise when the policy could evaluate no line at all, naming the most common cause."""
+    if evaluated.is_empty():
+        raise PolicyViolation("review.error.no_lines")
+    errors = evaluated["error"].drop_nulls()
+    if errors.len() == evaluated.height:
+        cause = errors.value_counts(sort=True)[0, "error"]
+        raise PolicyViolation("review.error.nothing_evaluated", count=evaluated.height, cause_key=cause)
+
+
 def propose_review(
     engine: Engine, policy: Policy, policy_document: str, clock: Clock, *, proposed_by: str
 ) -> BatchSummary:
     """Profile, score and evaluate every line, and store the proposals as a new batch."""
-    if not proposed_by.strip():
+    proposed_by = proposed_by.strip()
+    if not proposed_by:
         raise InvalidInput("review.error.empty_name")
     with engine.connect() as conn:
         model = Scorecard.from_json(champion_artifact(conn))
         portfolio = _portfolio_frame(conn, model)
     evaluated = evaluate_portfolio(policy, portfolio)
+    _reject_if_nothing_evaluated(evaluated)
     batch_id = str(uuid.uuid4())
     items = _item_rows(batch_id, evaluated)
     summary = summarize(batch_id, "proposed", items, policy.version_tag, model.model_version)
@@ -237,15 +265,22 @@ def _require_status(batch: Any, expected: tuple[str, ...]) -> None:
         )
 
 
+def same_person(first: str, second: str) -> bool:
+    """Return True when two recorded names are the same after trimming and case folding."""
+    return first.strip().casefold() == second.strip().casefold()
+
+
 def approve_batch(engine: Engine, batch_id: str, clock: Clock, *, approved_by: str) -> None:
     """Record an officer's approval; the approver must differ from the proposer unless the policy allows it."""
-    if not approved_by.strip():
+    approved_by = approved_by.strip()
+    if not approved_by:
         raise InvalidInput("review.error.empty_name")
     with engine.begin() as conn:
         batch = _load_batch(conn, batch_id)
         _require_status(batch, ("proposed",))
         policy = parse_policy(batch.policy_document)
-        if policy.approval.require_distinct_approver and approved_by == batch.proposed_by:
+        # Names are compared without case, so "Alice" cannot approve what "alice" proposed.
+        if policy.approval.require_distinct_approver and same_person(approved_by, batch.proposed_by):
             raise Conflict("review.error.same_approver", batch_id=batch_id, name=approved_by)
         conn.execute(
             update(review_batches)
@@ -418,6 +453,9 @@ def apply_batch(
     """
     with engine.begin() as conn:
         batch = _load_batch(conn, batch_id)
+        if batch.status == "applied":
+            # Running apply again after it finished is the same as resuming: nothing is left.
+            return ApplyReport(batch_id, 0, 0, 0, 0, True)
         _require_status(batch, ("approved", "applying"))
         conn.execute(update(review_batches).where(review_batches.c.batch_id == batch_id).values(status="applying"))
         size = chunk_size or parse_policy(batch.policy_document).approval.chunk_size

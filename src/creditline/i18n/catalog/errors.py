@@ -30,8 +30,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Limit policy file {path} is invalid: {detail}",
     },
     "error.import_rejected": {
-        "zh": "导入被拒绝：发现 {count} 行错误数据，数据库未做任何修改。",
-        "en": "Import rejected: {count} bad rows found; the database was not changed.",
+        "zh": "导入被拒绝：发现 {count} 处问题，数据库未做任何修改。",
+        "en": "Import rejected; problems found: {count}. The database was not changed.",
     },
     "error.not_found": {
         "zh": "未找到{kind}“{ident}”。",

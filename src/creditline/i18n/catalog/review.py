@@ -16,6 +16,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "审批人姓名不能为空：请用 --by 指定。",
         "en": "Approver name is empty: pass it with --by.",
     },
+    "review.error.no_lines": {
+        "zh": "没有可评估的额度账户：请先用 creditline import 导入数据。",
+        "en": "There are no credit lines to review: import data first with 'creditline import'.",
+    },
+    "review.error.nothing_evaluated": {
+        "zh": "策略未能评估 {count} 个额度账户中的任何一个，未生成批次。最常见的原因：{cause}",
+        "en": "The policy could not evaluate any of the {count} lines, so no batch was proposed. Most common cause: {cause}",
+    },
     "review.error.stale_item": {
         "zh": "额度账户在批次生成后已变更（版本 {expected} → {actual}），本条未执行。",
         "en": "The line changed after the batch was proposed (version {expected} -> {actual}); this item was skipped.",
