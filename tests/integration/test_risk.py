@@ -60,3 +60,31 @@ def test_invalid_risk_action_rejected(action: dict, message: str) -> None:  # ty
     with pytest.raises(InvalidInput) as caught:
         RiskAction(decided_by="risk-engine", **action)
     assert message in caught.value.render("en")
+
+
+def test_risk_action_api_freezes_and_reduces(imported: Engine, clock: FixedClock) -> None:
+    from tests.access import app_client, bearer
+
+    risk_system = {**bearer(clock, subject="risk-engine", role="service"), "Accept-Language": "en"}
+    with app_client(imported, clock) as client:
+        frozen = client.post(
+            "/v1/lines/A0003/risk-actions",
+            json={"action": "freeze", "reason_codes": ["R_FRAUD"], "signal_id": "sig-9"},
+            headers={**risk_system, "Idempotency-Key": "risk-1"},
+        )
+        reduced = client.post(
+            "/v1/lines/A0003/risk-actions",
+            json={"action": "reduce", "reason_codes": ["R_OVERDUE"], "new_limit": "1000.00"},
+            headers={**risk_system, "Idempotency-Key": "risk-2"},
+        )
+        customer = client.post(
+            "/v1/lines/A0003/risk-actions",
+            json={"action": "unfreeze", "reason_codes": ["R_RISK_CLEARED"]},
+            headers={**bearer(clock, subject="C0003", role="customer"), "Idempotency-Key": "risk-3"},
+        )
+    assert frozen.status_code == 200
+    assert (frozen.json()["result"], frozen.json()["risk_frozen"], frozen.json()["available"]) == ("applied", True, "0.00")
+    assert reduced.status_code == 200
+    assert (reduced.json()["approved_limit"], reduced.json()["version"]) == ("1000.00", 3)
+    assert customer.status_code == 403
+    assert verify(imported).ok

@@ -11,7 +11,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from creditline import __version__
-from creditline.api import auth, case_routes, customer_routes, outbox_routes, problems, routes, suggestion_routes
+from creditline.api import (
+    auth,
+    case_routes,
+    customer_routes,
+    outbox_routes,
+    problems,
+    risk_routes,
+    routes,
+    suggestion_routes,
+)
 from creditline.api.idempotency import IdempotencyMiddleware
 from creditline.clock import Clock, SystemClock
 from creditline.i18n import negotiate_accept_language
@@ -75,4 +84,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(case_routes.router)
     app.include_router(outbox_routes.router)
     app.include_router(customer_routes.router)
+    app.include_router(risk_routes.router)
     return app
