@@ -121,4 +121,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "尊敬的客户：您就尾号 {tail} 的账户提出的人工复核已完成，复核人员调整了您的授信额度，详见额度调整通知。复核意见：{comment}。",
         "en": "Dear customer, the human review you asked for on your account ending {tail} is complete: the reviewer changed your approved limit, as the limit notice shows. Reviewer's comment: {comment}.",
     },
+    "cli.help.token": {"zh": "访问令牌（开发和测试用）。", "en": "Access tokens, for development and tests."},
+    "cli.help.token_issue": {
+        "zh": "用当前签名密钥（CREDITLINE_TOKEN_ACTIVE_KID）签发一个访问令牌并输出。",
+        "en": "Sign an access token with the active key (CREDITLINE_TOKEN_ACTIVE_KID) and print it.",
+    },
+    "cli.help.token_sub": {"zh": "令牌主体：客户编号或员工编号。", "en": "Token subject: the customer id or staff id."},
+    "cli.help.token_role": {
+        "zh": "角色：customer、officer、auditor、admin 或 service。",
+        "en": "Role: customer, officer, auditor, admin or service.",
+    },
+    "cli.help.token_strong_auth": {
+        "zh": "标记为已通过强身份验证（sa 声明为 true）。",
+        "en": "Mark the token as strongly authenticated (claim sa = true).",
+    },
+    "cli.help.token_ttl": {"zh": "有效期，单位为秒。", "en": "Lifetime in seconds."},
+    "cli.token.bad_role": {
+        "zh": "角色“{role}”无效：可用角色为 {roles}。",
+        "en": "Invalid role '{role}': the roles are {roles}.",
+    },
 }
