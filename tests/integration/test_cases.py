@@ -275,3 +275,44 @@ def test_unknown_case_not_found(client: TestClient, officer: dict[str, str]) -> 
 
     assert response.status_code == 404
     assert response.json()["detail"] == "Review case 'nope' not found."
+
+
+@pytest.mark.parametrize(
+    ("body", "language", "location", "problem"),
+    [
+        ({"subject_id": "ADJ-R"}, "en", "body.subject_type", "Field required"),
+        ({"subject_id": "ADJ-R"}, "zh", "body.subject_type", "缺少必填项"),
+        ({"subject_type": "adjustment", "subject_id": "ADJ-R", "extra": 1}, "en", "body.extra", "Unknown field: remove it"),
+        ({"subject_type": "payment", "subject_id": "ADJ-R"}, "en", "body.subject_type", "Invalid value: must be 'adjustment' or 'request'"),
+        ({"subject_type": "adjustment", "subject_id": 7}, "zh", "body.subject_id", "应为字符串"),
+        ({"subject_type": "adjustment", "subject_id": ""}, "en", "body.subject_id", "Must have at least 1 characters"),
+    ],
+)
+def test_validation_messages_follow_language(
+    client: TestClient, customer: dict[str, str], body: dict[str, Any], language: str, location: str, problem: str
+) -> None:
+    headers = {**customer, "Idempotency-Key": "v-1", "Accept-Language": language}
+
+    response = client.post("/v1/lines/A0001/reviews", json=body, headers=headers)
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"location": location, "problem": problem}]
+    prefix = "Parameter" if language == "en" else "参数"
+    assert response.json()["detail"].startswith(f"{prefix} {location}")
+
+
+def test_invalid_json_message(client: TestClient, officer: dict[str, str]) -> None:
+    headers = {**officer, "Idempotency-Key": "v-1", "Accept-Language": "zh", "Content-Type": "application/json"}
+
+    response = client.post("/v1/cases/nope/decide", content=b"{not json", headers=headers)
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["problem"] == "请求体不是有效的 JSON（Expecting property name enclosed in double quotes）"
+
+
+def test_page_size_message_in_english(client: TestClient, clock: FixedClock) -> None:
+    headers = {**bearer(clock, subject="audit-1", role="auditor"), "Accept-Language": "en"}
+
+    response = client.get("/v1/cases", params={"limit": 501}, headers=headers)
+
+    assert response.json()["detail"] == "Parameter query.limit is invalid: Must be less than or equal to 500"

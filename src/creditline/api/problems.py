@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from creditline.errors import Conflict, CreditlineError, Forbidden, NotFound, PolicyViolation, Unauthenticated
-from creditline.i18n import translate
+from creditline.i18n import MESSAGES, translate
 
 logger = logging.getLogger(__name__)
 PROBLEM_TYPE_BASE = "https://creditline.dev/problems/"
@@ -47,6 +48,19 @@ def problem(request: Request, status: int, kind: str, title_key: str, detail: st
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
+def validation_message(item: Mapping[str, Any], locale: str) -> str:
+    """Render one pydantic error in ``locale``; types without a catalogue entry keep pydantic's English text."""
+    key = f"api.validation.{item.get('type')}"
+    if key not in MESSAGES:
+        return str(item.get("msg", ""))
+    context = {name: _context_text(value) for name, value in (item.get("ctx") or {}).items()}
+    return translate(key, locale, **context)
+
+
+def _context_text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(CreditlineError)
     async def creditline_error(request: Request, error: CreditlineError) -> JSONResponse:
@@ -59,7 +73,7 @@ def install(app: FastAPI) -> None:
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         locale = getattr(request.state, "locale", "zh")
         errors = [
-            {"location": ".".join(str(part) for part in item["loc"]), "problem": item["msg"]}
+            {"location": ".".join(str(part) for part in item["loc"]), "problem": validation_message(item, locale)}
             for item in error.errors()
         ]
         first = errors[0] if errors else {"location": "-", "problem": "-"}
