@@ -7,7 +7,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from creditline.scoring import auc, ks
+from creditline.scoring import ScorecardSettings, auc, ks
+from creditline.scoring.metrics import brier_score
 from creditline.scoring.train import fit_scorecard
 
 DATA_HOME = os.environ.get("CREDITLINE_DATA_HOME")
@@ -71,3 +72,39 @@ def test_scorecard_on_taiwan_holdout_beats_auc_070():
     assert auc(bad, -scored["score"].to_numpy()) == pytest.approx(auc(bad, scored["pd"].to_numpy()), abs=1e-6)
     assert ks(bad, scored["pd"].to_numpy()) > 0.30
     assert scored["reason_codes"].list.len().max() <= 4
+
+
+def test_calibrated_scorecard_with_categories_and_special_values():
+    path = Path(DATA_HOME) / "taiwan_credit_default" / "default_of_credit_card_clients.csv.gz"
+    raw = pl.read_csv(path)
+    data = taiwan_features().with_columns(
+        # EDUCATION codes 0, 5 and 6 are undocumented in the source; they stay as labels of their own.
+        raw["EDUCATION"].cast(pl.String).alias("education_level"),
+        # PAY_0 = -2 means no consumption in the month, not a repayment status.
+        raw["PAY_0"].alias("latest_status"),
+    )
+    rng = np.random.default_rng(2005)
+    part = rng.random(data.height)
+    fit, calibration, holdout = (
+        data.filter(pl.Series(part < 0.525)),
+        data.filter(pl.Series((part >= 0.525) & (part < 0.7))),
+        data.filter(pl.Series(part >= 0.7)),
+    )
+    settings = ScorecardSettings(special_values={"latest_status": [-2]}, calibration="isotonic")
+
+    model = fit_scorecard(
+        fit,
+        features=["latest_status", "education_level", "limit_amount", "payment_to_limit"],
+        trends={"latest_status": "ascending", "limit_amount": "descending", "payment_to_limit": "descending"},
+        settings=settings,
+        calibration_frame=calibration,
+    )
+    scored = model.score(holdout)
+    bad = scored["bad"].to_numpy()
+
+    status = next(c for c in model.characteristics if c.name == "latest_status")
+    assert [s.value for s in status.special_bins] == [-2.0]
+    assert status.special_bins[0].count == int((fit["latest_status"] == -2).sum())
+    assert model.calibration is not None
+    assert auc(bad, scored["pd"].to_numpy()) > 0.70
+    assert brier_score(bad, scored["pd"].to_numpy()) < brier_score(bad, scored["pd_raw"].to_numpy()) + 0.002
