@@ -7,8 +7,8 @@ is stored once the handler has finished. Then:
 
 - a retry with the same key, method, path and body returns the stored status and body,
   with the header ``Idempotent-Replayed: true``, and the handler does not run again;
-- the same key with another body, method or path answers 422;
-- the same key while the first request is still running answers 409.
+- the same key with another body, method or path gets 422;
+- the same key while the first request is still running gets 409.
 
 Stored replies: every 2xx and every 4xx except 401, 403, 408, 409, 425 and 429. Those six
 depend on the token or on timing, so the caller may fix the cause and retry with the same
@@ -54,7 +54,7 @@ NOT_STORED_STATUSES = frozenset({401, 403, 408, 409, 425, 429})
 
 
 def should_store(status: int) -> bool:
-    """Whether a reply with ``status`` is kept for replay (see the module docstring)."""
+    """Return whether a reply with ``status`` is kept for replay (see the module docstring)."""
     return status < 500 and status not in NOT_STORED_STATUSES
 
 
@@ -93,7 +93,7 @@ class Claim:
 def claim_key(
     engine: Engine, principal: str, key: str, method: str, path: str, digest: str, now: datetime
 ) -> Claim:
-    """Claim ``key`` for a new request, or return the request that already holds it.
+    """Claim ``key`` for a new request, or return the request that already owns it.
 
     A claim left without a reply for longer than ``IN_FLIGHT_TIMEOUT`` is taken over when
     the method, path and body match.
@@ -202,7 +202,7 @@ class IdempotencyMiddleware:
         try:
             principal = authenticate(request).scope
         except CreditlineError:
-            # The route's own dependency answers 401; an unauthenticated request claims no key.
+            # The route's own dependency returns 401, and an unauthenticated request claims no key.
             await self.app(scope, receive, send)
             return
 

@@ -1,7 +1,7 @@
 """Read endpoints for lines, adjustments, ledger history and review batches.
 
 Customers read their own lines only: the list is filtered to them, and another customer's
-line answers 404 as a missing one does. Staff (officer, auditor, admin) read every line,
+line gets 404 as a missing one does. Staff (officer, auditor, admin) read every line,
 adjustment and batch.
 """
 

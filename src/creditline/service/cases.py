@@ -1,9 +1,9 @@
-"""Human review (人工复核): a customer asks a person to look again at an automated decision.
+"""Human review (人工复核): a customer requests that a person look again at an automated decision.
 
 A case moves open -> taken -> decided. The customer opens it on their own line for one
 adjustment (channel review, risk or customer) or one customer request, with one open case
 per decision. An officer takes it from the queue, and no other officer can take it then.
-The officer who holds it decides: "uphold" keeps the decision, "change" sets a new approved
+The officer who took it decides: "uphold" keeps the decision, "change" sets a new approved
 limit through :func:`creditline.service.customer.officer_set_limit` (an adjustment with
 channel "officer"). Each step stores who did it and when, and the decision sends the
 customer a notice in Chinese and English.
@@ -209,7 +209,7 @@ def take_case(engine: Engine, case_id: str, officer: str, now: datetime) -> Case
     Raises
     ------
     Conflict
-        When another officer holds the case, or it is already decided.
+        When another officer has taken the case, or it is already decided.
     """
     with engine.begin() as conn:
         case = _lock_case(conn, case_id)
