@@ -116,7 +116,7 @@ def test_special_value_keeps_its_own_woe():
     frame = logistic_frame()
     rng = np.random.default_rng(1)
     no_file = rng.random(frame.height) < 0.1
-    # Accounts without a bureau file are much riskier than their utilisation says.
+    # Accounts without a bureau file are much riskier than their utilisation alone implies.
     bad = np.where(no_file, (rng.random(frame.height) < 0.6).astype(np.int64), frame["bad"].to_numpy())
     frame = frame.with_columns(
         pl.Series("utilisation", np.where(no_file, -1.0, frame["utilisation"].to_numpy())), pl.Series("bad", bad)

@@ -6,7 +6,7 @@ higher WoE is safer. IV is ``sum((share of goods - share of bads) * woe)``.
 A numerical feature is binned by optbinning's ``OptimalBinning`` under a monotonic trend.
 When that fails, ends in one bin, or leaves a bin empty, :func:`bin_feature` falls back
 to its own binning (:func:`prebinning_splits`): quantile pre-bins, merged until the bad
-rate follows the trend and every bin holds ``min_bin_share`` of the rows. optbinning
+rate follows the trend and every bin contains ``min_bin_share`` of the rows. optbinning
 merges pre-bins without bads or without goods, so a feature that separates goods from
 bads perfectly ends there in one bin. The fallback keeps such bins and gives them a
 finite WoE by adding 0.5 to both the good and the bad count of any bin that lacks one of
@@ -147,7 +147,7 @@ def bin_feature(
     -------
     The binning, or a DroppedFeature when the feature has an unsupported dtype, no
     regular value, one distinct value, or only one bin under the requested trend (the
-    detail then says which trend the data follow). Every such single-bin result is also
+    detail then names the trend the data follow). Every such single-bin result is also
     logged as a warning.
     """
     name = column.name

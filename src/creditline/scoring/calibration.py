@@ -9,8 +9,8 @@ observed bad rate on rows the scorecard did not see:
 - ``platt``: a one-feature logistic regression of bad on score (Platt scaling). The table
   is that curve at :data:`PLATT_KNOTS` evenly spaced scores over the calibration range.
 
-Scoring interpolates linearly between the table's knots and holds the end values beyond
-them. Importing this module needs only NumPy; fitting imports scikit-learn.
+Scoring interpolates linearly between the table's knots and returns the end values
+beyond them. Importing this module needs only NumPy; fitting imports scikit-learn.
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ from creditline.errors import InvalidInput
 from creditline.scoring.metrics import brier_score
 
 FloatArray = npt.NDArray[np.float64]
-
-CALIBRATION_METHODS = ("isotonic", "platt", "none")
 
 # Calibrated PDs are kept within [PD_FLOOR, 1 - PD_FLOOR]. An isotonic fit gives PD 0 to
 # the safest block when the calibration rows have no bad there, and a limit policy should
@@ -54,7 +52,7 @@ class Calibration:
 
     ``scores`` are strictly increasing and ``pds`` non-increasing, both fractions of 1
     for PD. ``brier`` and ``brier_raw`` are the Brier scores of the calibrated and of the
-    logistic PD on the calibration rows; ``table`` bins those rows by calibrated PD.
+    logistic PD on the calibration rows. ``table`` bins those rows by calibrated PD.
     """
 
     method: str

@@ -1,9 +1,9 @@
 """Feature selection on WoE columns: correlation, variance inflation and stepwise or L1.
 
-Each function takes the candidate names in their current order, the WoE matrix (one
-column per name) and returns the names it keeps, with one :class:`SelectionStep` per
-decision and one :class:`DroppedFeature` per drop, so the artifact shows why every
-requested feature is in the model or not.
+Each function takes the candidate names in their current order and the WoE matrix, one
+column per name. It returns the names it keeps, one :class:`SelectionStep` per decision
+and one :class:`DroppedFeature` per drop. So the artifact shows why every requested
+feature is in the model or not.
 
 The stepwise regressions use a plain Newton-Raphson logistic fit (:func:`logistic_fit`)
 because they need the log-likelihood and the coefficient covariance, which
@@ -198,10 +198,10 @@ def forward_stepwise(
 ) -> Selection:
     """Add features one at a time, starting from the intercept alone.
 
-    ``criterion`` "aic" adds the feature giving the lowest AIC while that AIC is below
-    the current one; "pvalue" adds the feature with the lowest Wald p-value while it is
-    below ``entry_p_value``. Features never added are dropped with the value they had in
-    the last round.
+    With ``criterion`` "aic", each round adds the feature giving the lowest AIC, while
+    that AIC is below the current one. With "pvalue", each round adds the feature with
+    the lowest Wald p-value, while it is below ``entry_p_value``. Features never added
+    are dropped with the value they had in the last round.
     """
     chosen: list[int] = []
     current = logistic_fit(woe[:, :0], bad).aic

@@ -37,7 +37,7 @@ class ScorecardSettings:
     ``binning_solver``.
 
     Special values and categories: ``special_values`` maps a feature to the values that
-    mean something other than a quantity (such as -1 for "no bureau file"); each gets a
+    mean something other than a quantity, such as -1 for "no bureau file". Each gets a
     bin of its own. Features named in ``categorical_features`` are binned as labels
     even when their dtype is numeric. Text columns always are.
 

@@ -60,7 +60,7 @@ FloatArray = npt.NDArray[np.float64]
 
 __all__ = ["TRENDS", "fit_logistic", "fit_scorecard"]
 
-# Drops that say all there is to say; other binning drops are also fit warnings.
+# Drops whose reason explains itself. Every other binning drop is also a fit warning.
 _PLAIN_DROPS = (DROP_ALL_MISSING, DROP_CONSTANT, DROP_NOT_NUMERIC)
 
 
@@ -86,12 +86,15 @@ def fit_scorecard(
     is closest to 0 (the neutral bin), and the artifact records that rule.
 
     A feature is dropped, with its reason in ``Scorecard.dropped`` and its steps in
-    ``Scorecard.selection``, in these cases: it is an excluded attribute or of an
-    unsupported dtype, its values are all missing or constant, it gives one bin (or one
-    bin under the requested trend only, which is also a warning), its information value
-    is below ``settings.min_iv``, the correlation, VIF or stepwise selection removes it,
-    or its regression coefficient comes out positive, because then safer bins would get
-    fewer points.
+    ``Scorecard.selection``, in these cases:
+
+    - it is an excluded attribute or of an unsupported dtype;
+    - its values are all missing or constant;
+    - it gives one bin, or one bin under the requested trend only (also a warning);
+    - its information value is below ``settings.min_iv``;
+    - the correlation, VIF or stepwise selection removes it;
+    - its regression coefficient comes out positive, because then safer bins would get
+      fewer points.
 
     When ``calibration_frame`` is given and ``settings.calibration`` is not "none", the
     score-to-PD table is fitted on those rows, which must not overlap ``frame``.
@@ -398,8 +401,9 @@ def _check_request(
         raise InvalidInput("scoring.features_invalid", detail=f"repeated names: {', '.join(repeated)}")
     # Polars renames a repeated CSV header to "<name>_duplicated_<n>"; fitting on either
     # column would silently pick one of two different sources.
+    requested = {*features, target}
     duplicated = sorted(
-        c for c in frame.columns if "_duplicated_" in c and c.split("_duplicated_")[0] in frame.columns
+        c for c in frame.columns if "_duplicated_" in c and c.split("_duplicated_")[0] in requested
     )
     if duplicated:
         raise InvalidInput("scoring.columns_duplicated", columns=", ".join(duplicated))

@@ -70,8 +70,8 @@ def append_headed_event(
     The head row is read with FOR UPDATE where the database supports it (PostgreSQL), so
     concurrent appenders to one stream wait for each other. On SQLite the engine's
     BEGIN IMMEDIATE serialises writers. Two first appends racing on an empty stream can
-    still collide on the head's primary key; the loser's transaction then fails and no
-    event is written.
+    still collide on the head's primary key. The losing transaction then fails and writes
+    no event.
 
     Returns the stream's new head.
     """
