@@ -162,3 +162,17 @@ def test_review_with_wrong_currency_policy_is_refused(engine: Engine, tmp_path: 
         "use a policy in the line's currency."
     )
     assert scalar(engine, select(func.count()).select_from(review_items)) == 0
+
+
+def test_review_stores_profile_snapshots(engine: Engine, proposed: str) -> None:
+    from creditline.store.tables import profile_snapshots
+
+    assert scalar(engine, select(func.count()).select_from(profile_snapshots)) == 120
+    with engine.connect() as conn:
+        snapshot = conn.execute(select(profile_snapshots).where(profile_snapshots.c.account_id == "A0004")).one()
+        item = conn.execute(
+            select(review_items).where(review_items.c.batch_id == proposed, review_items.c.account_id == "A0004")
+        ).one()
+    assert snapshot.score == pytest.approx(item.score)
+    assert snapshot.features["_approved_limit"] == item.old_limit
+    assert "utilisation_mean_6m" in snapshot.features

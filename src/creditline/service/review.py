@@ -27,6 +27,7 @@ from creditline.policy import Policy, evaluate_portfolio, parse_policy
 from creditline.profile import build_profiles
 from creditline.scoring import Scorecard
 from creditline.service.notices import render_notice
+from creditline.service.snapshots import store_snapshots
 from creditline.service.offers import offer_row
 from creditline.store import frames
 from creditline.store.ledger import StreamHead, chain_event
@@ -237,6 +238,7 @@ def propose_review(
         )
         for start in range(0, len(items), INSERT_CHUNK):
             conn.execute(insert(review_items), items[start : start + INSERT_CHUNK])
+        store_snapshots(conn, portfolio.filter(pl.col("score").is_not_null()), model.model_version, clock.now())
     logger.info(
         "review batch %s proposed: %d lines, %d increases, %d decreases",
         batch_id,

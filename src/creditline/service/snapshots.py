@@ -186,3 +186,58 @@ def _store(conn: Connection, snapshot: Snapshot, now: datetime) -> None:
             computed_at=now,
         )
     )
+
+
+# Columns of a scored portfolio frame that are not profile features.
+_NOT_FEATURES = frozenset(
+    {
+        "account_id",
+        "customer_id",
+        "as_of_month",
+        "score",
+        "pd",
+        "pd_raw",
+        "reason_codes",
+        "risk_reasons",
+        "product",
+        "currency",
+        "approved_limit",
+        "outstanding",
+        "increase_preference",
+        "version",
+        "opened_on",
+        "monthly_income",
+    }
+)
+
+
+def store_snapshots(conn: Connection, scored: pl.DataFrame, model_version: str, now: datetime) -> int:
+    """Replace the snapshots of every line in ``scored`` (a review's scored portfolio frame).
+
+    The periodic review profiles and scores every line anyway, so it writes the snapshots
+    that real-time decisions read; the first request on a line then needs no rebuild.
+    Returns the number of snapshots written.
+    """
+    features = [name for name in scored.columns if name not in _NOT_FEATURES]
+    reasons = "risk_reasons" if "risk_reasons" in scored.columns else "reason_codes"
+    rows = []
+    for row in scored.iter_rows(named=True):
+        values = {name: _clean(row[name]) for name in features}
+        values["_approved_limit"] = row["approved_limit"]
+        rows.append(
+            {
+                "account_id": row["account_id"],
+                "as_of_month": row["as_of_month"],
+                "model_version": model_version,
+                "features": values,
+                "score": _clean(row["score"]),
+                "pd": _clean(row["pd"]),
+                "risk_reasons": list(row[reasons] or ()),
+                "computed_at": now,
+            }
+        )
+    ids = [row["account_id"] for row in rows]
+    for start in range(0, len(rows), 1000):
+        conn.execute(delete(profile_snapshots).where(profile_snapshots.c.account_id.in_(ids[start : start + 1000])))
+        conn.execute(insert(profile_snapshots), rows[start : start + 1000])
+    return len(rows)
