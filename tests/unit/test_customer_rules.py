@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pytest
 
-from creditline.domain import customer as rules
+from creditline.policy import customer_rules as rules
 from creditline.domain.events import LimitEvent, replay
 from creditline.domain.line import CreditLine
 from creditline.errors import InvalidInput, PolicyViolation

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from creditline.clock import Clock
-from creditline.domain.customer import CONSENT_CATEGORIES
+from creditline.policy.customer_rules import CONSENT_CATEGORIES
 from creditline.errors import Conflict, InvalidInput, NotFound
 from creditline.store.tables import consents, customers
 

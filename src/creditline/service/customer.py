@@ -2,7 +2,7 @@
 
 Each function runs one transaction: it locks the line, loads what the rule needs (request
 counts, profile snapshot, consents, income), lets a pure rule from
-:mod:`creditline.domain.customer` decide, and writes the result with
+:mod:`creditline.policy.customer_rules` decide, and writes the result with
 :func:`~creditline.service.lines.change_line`, which adds the ledger events, the
 adjustment and a notice in Chinese and English. Amounts are integer minor units.
 """
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from creditline.clock import Clock
-from creditline.domain import customer as rules
+from creditline.policy import customer_rules as rules
 from creditline.domain.adjustment import Adjustment, Channel
 from creditline.domain.events import EventType
 from creditline.domain.line import CreditLine, IncreasePreference

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import Engine, insert, select, update
 
 from creditline.clock import Clock
-from creditline.domain.customer import STUDENT_FLAG
+from creditline.policy.customer_rules import STUDENT_FLAG
 from creditline.errors import InvalidInput, NotFound
 from creditline.store.tables import customer_flags, customers
 
