@@ -176,7 +176,9 @@ def _register_review(app: typer.Typer, ctx: "Context") -> None:
         from creditline.service.review import propose_review
 
         policy, document = load_policy_file(policy_path)
-        summary = propose_review(ctx.engine(), policy, document, SystemClock(), proposed_by=by or operator_name())  # type: ignore[arg-type]
+        summary = propose_review(
+            ctx.engine(), policy, document, SystemClock(), proposed_by=by or operator_name(), zone=ctx.settings().zone  # type: ignore[arg-type]
+        )
         print_summary(ctx, summary)
         ctx.out.print(t("cli.review.next_approve", batch_id=summary.batch_id))
 

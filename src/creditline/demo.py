@@ -97,7 +97,7 @@ def run_demo(ctx: "Context", workdir: Path, from_path: Path | None) -> None:
 
     step("review")
     policy, document = load_policy_file(DEFAULT_POLICY)
-    summary = propose_review(engine, policy, document, clock, proposed_by=PROPOSER)  # type: ignore[arg-type]
+    summary = propose_review(engine, policy, document, clock, proposed_by=PROPOSER, zone=settings.zone)  # type: ignore[arg-type]
 
     step("approve")
     approve_batch(engine, summary.batch_id, clock, approved_by=APPROVER)

@@ -13,6 +13,7 @@ from creditline.errors import InvalidInput
 
 DEFAULT_DATABASE_URL = "sqlite:///creditline.db"
 ENVIRONMENTS = ("development", "test", "production")
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 # The signing key used when CREDITLINE_TOKEN_KEYS is unset. It is published here, so any
 # token signed with it is forgeable: production rejects it.
 DEVELOPMENT_TOKEN_KID = "dev"

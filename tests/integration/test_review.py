@@ -176,3 +176,31 @@ def test_review_stores_profile_snapshots(engine: Engine, proposed: str) -> None:
     assert snapshot.score == pytest.approx(item.score)
     assert snapshot.features["_approved_limit"] == item.old_limit
     assert "utilisation_mean_6m" in snapshot.features
+
+
+def test_review_holds_increases_of_students(engine: Engine, tmp_path: Path, clock: FixedClock) -> None:
+    from creditline.service.flags import set_flag
+
+    import_folder(engine, write_portfolio(tmp_path / "in", 120), clock)
+    train_scorecard(engine, clock, trained_by="analyst")
+    text = synthetic_policy_text()
+    first = propose_review(engine, parse_policy(text), text, clock, proposed_by="alice")
+    with engine.connect() as conn:
+        raised = conn.execute(
+            select(review_items.c.account_id, review_items.c.customer_id)
+            .where(review_items.c.batch_id == first.batch_id, review_items.c.direction == "increase")
+            .limit(1)
+        ).one()
+    set_flag(engine, raised.customer_id, "student", True, "officer.li", clock)
+
+    second = propose_review(engine, parse_policy(text), text, clock, proposed_by="alice")
+
+    with engine.connect() as conn:
+        item = conn.execute(
+            select(review_items).where(
+                review_items.c.batch_id == second.batch_id, review_items.c.account_id == raised.account_id
+            )
+        ).one()
+    assert (item.direction, item.proposed_limit, item.offer_only) == ("unchanged", item.old_limit, False)
+    assert item.reason_codes == ["C_STUDENT"]
+    assert second.increases == first.increases - 1

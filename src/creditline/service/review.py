@@ -24,15 +24,18 @@ from creditline.domain.events import EventType
 from creditline.domain.money import format_amount
 from creditline.errors import Conflict, InvalidInput, NotFound, PolicyViolation
 from creditline.policy import Policy, evaluate_portfolio, parse_policy
+from creditline.policy import customer_rules as rules
 from creditline.profile import build_profiles
 from creditline.scoring import Scorecard
 from creditline.service.notices import render_notice
 from creditline.service.snapshots import store_snapshots
+from creditline.settings import DEFAULT_TIMEZONE
 from creditline.service.offers import offer_row
 from creditline.store import frames
 from creditline.store.ledger import StreamHead, chain_event
 from creditline.store.registry import champion_artifact
 from creditline.store.tables import (
+    customer_flags,
     adjustments,
     credit_lines,
     ledger_events,
@@ -94,14 +97,73 @@ class BatchSummary:
         }
 
 
-def _portfolio_frame(conn: Connection, model: Scorecard) -> pl.DataFrame:
+def _portfolio_frame(conn: Connection, model: Scorecard) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Return the scored portfolio frame and the statements it was built from."""
     lines = frames.load_lines(conn)
     statements = frames.load_statements(conn)
     customers = frames.load_customers(conn)
     profiles = build_profiles(lines, statements, customers)
     scored = model.score(profiles).rename({"reason_codes": "risk_reasons"})
-    return lines.join(scored.drop("customer_id"), on="account_id", how="left").join(
-        customers.select("customer_id", "monthly_income"), on="customer_id", how="left"
+    portfolio = lines.join(scored.drop("customer_id"), on="account_id", how="left").join(
+        customers.select("customer_id", "monthly_income", "birth_year"), on="customer_id", how="left"
+    )
+    return portfolio, statements
+
+
+def _active_flags(conn: Connection) -> dict[str, list[str]]:
+    rows = conn.execute(
+        select(customer_flags.c.customer_id, customer_flags.c.flag).where(customer_flags.c.cleared_at.is_(None))
+    ).all()
+    flags: dict[str, list[str]] = {}
+    for row in rows:
+        flags.setdefault(row.customer_id, []).append(row.flag)
+    return flags
+
+
+def _hold_increases_of_vulnerable(
+    evaluated: pl.DataFrame, statements: pl.DataFrame, flags: dict[str, list[str]], policy: Policy, today: date
+) -> pl.DataFrame:
+    """Turn proposed increases of vulnerable customers into "unchanged" with the reasons why.
+
+    The same rules stop a customer's own increase request: under the policy's minimum age,
+    a declared student, persistent debt or recent arrears.
+    """
+    increases = evaluated.filter(pl.col("direction") == Direction.INCREASE)
+    if increases.is_empty():
+        return evaluated
+    wanted = statements.filter(pl.col("account_id").is_in(increases["account_id"].implode()))
+    by_account: dict[str, list[rules.Statement]] = {}
+    for row in wanted.iter_rows(named=True):
+        by_account.setdefault(row["account_id"], []).append(
+            rules.Statement(row["statement_month"], row["bill_amount"], row["paid_amount"], row["dpd"])
+        )
+    held: dict[str, list[str]] = {}
+    for row in increases.iter_rows(named=True):
+        reasons = rules.vulnerability_reasons(
+            policy.customer.vulnerable,
+            today=today,
+            birth_year=row["birth_year"],
+            flags=flags.get(row["customer_id"], []),
+            statements=by_account.get(row["account_id"], []),
+        )
+        if reasons:
+            held[row["account_id"]] = reasons
+    if not held:
+        return evaluated
+    held_frame = pl.DataFrame(
+        {"account_id": list(held), "held_reasons": list(held.values())},
+        schema={"account_id": pl.Utf8, "held_reasons": pl.List(pl.Utf8)},
+    )
+    is_held = pl.col("held_reasons").is_not_null()
+    return (
+        evaluated.join(held_frame, on="account_id", how="left")
+        .with_columns(
+            pl.when(is_held).then(pl.col("approved_limit")).otherwise(pl.col("proposed_limit")).alias("proposed_limit"),
+            pl.when(is_held).then(pl.lit(str(Direction.UNCHANGED))).otherwise(pl.col("direction")).alias("direction"),
+            pl.when(is_held).then(pl.lit(False)).otherwise(pl.col("offer_only")).alias("offer_only"),
+            pl.when(is_held).then(pl.col("held_reasons")).otherwise(pl.col("reason_codes")).alias("reason_codes"),
+        )
+        .drop("held_reasons")
     )
 
 
@@ -207,7 +269,13 @@ def _reject_if_nothing_evaluated(evaluated: pl.DataFrame) -> None:
 
 
 def propose_review(
-    engine: Engine, policy: Policy, policy_document: str, clock: Clock, *, proposed_by: str
+    engine: Engine,
+    policy: Policy,
+    policy_document: str,
+    clock: Clock,
+    *,
+    proposed_by: str,
+    zone: ZoneInfo | None = None,
 ) -> BatchSummary:
     """Profile, score and evaluate every line, and store the proposals as a new batch."""
     proposed_by = proposed_by.strip()
@@ -215,9 +283,12 @@ def propose_review(
         raise InvalidInput("review.error.empty_name")
     with engine.connect() as conn:
         model = Scorecard.from_json(champion_artifact(conn))
-        portfolio = _portfolio_frame(conn, model)
+        portfolio, statements = _portfolio_frame(conn, model)
+        flags = _active_flags(conn)
     evaluated = evaluate_portfolio(policy, portfolio)
     _reject_if_nothing_evaluated(evaluated)
+    today = clock.now().astimezone(zone or ZoneInfo(DEFAULT_TIMEZONE)).date()
+    evaluated = _hold_increases_of_vulnerable(evaluated, statements, flags, policy, today)
     batch_id = str(uuid.uuid4())
     items = _item_rows(batch_id, evaluated)
     summary = summarize(batch_id, "proposed", items, policy.version_tag, model.model_version)
