@@ -228,7 +228,7 @@ def apply_with_progress(ctx: "Context", batch_id: str, chunk_size: int | None = 
     from sqlalchemy import func, select
 
     from creditline.service.review import apply_batch
-    from creditline.store.tables import review_items
+    from creditline.store.tables import review_batches, review_items
 
     engine = ctx.engine()
     zone = ctx.settings().zone
@@ -236,6 +236,10 @@ def apply_with_progress(ctx: "Context", batch_id: str, chunk_size: int | None = 
         pending = conn.scalar(
             select(func.count()).where(review_items.c.batch_id == batch_id, review_items.c.status == "proposed")
         )
+        status = conn.scalar(select(review_batches.c.status).where(review_batches.c.batch_id == batch_id))
+    if status == "applied":
+        ctx.out.print(ctx.t("cli.review.already_applied", batch_id=batch_id))
+        return
     totals = {"applied": 0, "offered": 0, "stale": 0}
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     # Off when stderr is not a terminal: a pipe or log file would only get a stray blank line.

@@ -292,8 +292,8 @@ def test_review_journey_and_tampered_ledger(tmp_path: Path) -> None:
     assert events == 200 + to_apply
 
     again = creditline("review", "apply", batch_id, cwd=tmp_path, env=env)
-    assert again.code == 1
-    assert again.stderr == f"Error: Batch {batch_id} is 'applied'; this step needs it to be approved / applying.\n"
+    assert again.code == 0
+    assert again.stdout == f"Batch {batch_id} was already applied; nothing left to do.\n"
     assert count_rows(database, "adjustments") == to_apply
     assert count_line_events(database) == events
 

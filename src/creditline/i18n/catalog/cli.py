@@ -98,6 +98,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "批次 {batch_id} 执行完成：调额 {applied} 个，提额邀请 {offered} 个，因账户已变更跳过 {stale} 个。",
         "en": "Batch {batch_id} applied: {applied} lines adjusted, {offered} offers made, {stale} skipped because the line had changed.",
     },
+    "cli.review.already_applied": {
+        "zh": "批次 {batch_id} 已全部执行，无需再次执行。",
+        "en": "Batch {batch_id} was already applied; nothing left to do.",
+    },
     "cli.review.partial": {
         "zh": "批次 {batch_id} 部分执行（{chunks} 个事务）；再次运行 apply 将继续剩余部分。",
         "en": "Batch {batch_id} partly applied ({chunks} transactions); run apply again to finish it.",
