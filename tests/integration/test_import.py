@@ -116,3 +116,27 @@ def test_verify_finds_deleted_event_and_changed_line(engine: Engine, tmp_path: P
     problems = {(fault.stream_id, fault.problem) for fault in verify(engine).faults}
 
     assert problems == {("A0001", "ledger.fault.missing_stream"), ("A0002", "ledger.fault.state_mismatch")}
+
+
+def test_reimport_sends_overspend_alert(engine: Engine, tmp_path: Path, clock: FixedClock) -> None:
+    from zoneinfo import ZoneInfo
+
+    from creditline.service.customer import set_alert
+    from creditline.store.tables import notices
+
+    zone = ZoneInfo("Asia/Shanghai")
+    folder = write_portfolio(tmp_path / "in", 4)
+    import_folder(engine, folder, clock)
+    set_alert(engine, "A0001", 700_000, "C0001", clock, zone)
+    lines = (folder / "accounts.csv").read_text(encoding="utf-8").splitlines()
+    fields = lines[1].split(",")
+    fields[6] = "7500"
+    lines[1] = ",".join(fields)
+    (folder / "accounts.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    import_folder(engine, folder, clock, zone)
+
+    with engine.connect() as conn:
+        sent = conn.execute(select(notices).where(notices.c.account_id == "A0001").order_by(notices.c.notice_id)).all()
+    assert [notice.kind for notice in sent] == ["alert_set", "overspend_alert"]
+    assert "7,500.00" in sent[1].body_zh

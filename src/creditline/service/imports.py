@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 from sqlalchemy import Connection, Engine, Table, and_, delete, insert, select, tuple_, update
@@ -18,12 +19,15 @@ from creditline.domain.line import CreditLine, IncreasePreference
 from creditline.errors import ImportRejected
 from creditline.ingest import Portfolio, RowError, load_portfolio
 from creditline.store.ledger import StreamHead, chain_event
+from creditline.service.lines import line_from_row
+from creditline.settings import DEFAULT_TIMEZONE
 from creditline.store.tables import (
     bureau_reports,
     credit_lines,
     customers,
     import_runs,
     ledger_events,
+    notices,
     outcomes,
     statements,
     transactions,
@@ -123,8 +127,11 @@ def _param(name: str) -> Any:
 
 
 def _open_and_sync_lines(
-    conn: Connection, accounts: pl.DataFrame, existing: dict[str, Any], now: Any
+    conn: Connection, accounts: pl.DataFrame, existing: dict[str, Any], now: Any, zone: ZoneInfo
 ) -> tuple[int, int]:
+    from creditline.service.customer import overspend_notice
+
+    alerts: list[dict[str, Any]] = []
     new_lines: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     synced: list[dict[str, Any]] = []
@@ -166,6 +173,9 @@ def _open_and_sync_lines(
             head = StreamHead(stored.ledger_seq, stored.ledger_head)
             payload = {"old_outstanding": stored.outstanding, "new_outstanding": row["outstanding"]}
             events.append(chain_event(head, stored.account_id, EventType.BALANCE_SYNCED, now, payload))
+            notice = overspend_notice(line_from_row(stored), row["outstanding"], now, zone)
+            if notice is not None:
+                alerts.append({"customer_id": stored.customer_id, "account_id": stored.account_id, "created_at": now, **notice})
             synced.append(
                 {
                     "b_account_id": stored.account_id,
@@ -198,10 +208,14 @@ def _open_and_sync_lines(
         for chunk in _chunks(synced):
             conn.execute(statement, chunk)
     _insert(conn, ledger_events, events)
+    # A balance that passes the customer's over-spend alert threshold sends the alert notice.
+    _insert(conn, notices, alerts)
     return len(new_lines), len(synced)
 
 
-def persist_portfolio(conn: Connection, portfolio: Portfolio, source: str, clock: Clock) -> ImportResult:
+def persist_portfolio(
+    conn: Connection, portfolio: Portfolio, source: str, clock: Clock, zone: ZoneInfo | None = None
+) -> ImportResult:
     """Write a validated portfolio inside the caller's transaction.
 
     New accounts open a line with a LineOpened ledger event. Known accounts keep their
@@ -223,7 +237,7 @@ def persist_portfolio(conn: Connection, portfolio: Portfolio, source: str, clock
         raise ImportRejected(errors)
 
     _upsert_customers(conn, portfolio.customers, now)
-    opened, synced = _open_and_sync_lines(conn, accounts, existing, now)
+    opened, synced = _open_and_sync_lines(conn, accounts, existing, now, zone or ZoneInfo(DEFAULT_TIMEZONE))
     _replace_keyed(conn, statements, portfolio.statements, ("account_id", "statement_month"))
     if portfolio.outcomes is not None:
         frame = portfolio.outcomes.with_columns(pl.col("bad").cast(pl.Boolean))
@@ -249,8 +263,8 @@ def persist_portfolio(conn: Connection, portfolio: Portfolio, source: str, clock
     return ImportResult(import_id, counts, opened, synced, ignored)
 
 
-def import_folder(engine: Engine, folder: Path, clock: Clock) -> ImportResult:
+def import_folder(engine: Engine, folder: Path, clock: Clock, zone: ZoneInfo | None = None) -> ImportResult:
     """Validate and store the portfolio in ``folder``: all of it, or nothing."""
     portfolio = load_portfolio(folder)
     with engine.begin() as conn:
-        return persist_portfolio(conn, portfolio, folder.name, clock)
+        return persist_portfolio(conn, portfolio, folder.name, clock, zone)
