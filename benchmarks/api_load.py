@@ -5,13 +5,17 @@ Usage (PostgreSQL on 127.0.0.1, wrk from Debian's package)::
     .venv/bin/python benchmarks/api_load.py --accounts 5000 --duration 30 --workers 2
 
 Creates and drops its own PostgreSQL database, imports a synthetic portfolio, trains the
-scorecard, then:
+scorecard and proposes a periodic review (which stores every line's profile snapshot, as
+in production), then:
 
 1. times ``request_increase`` in process on distinct lines (each line may change once a
-   month) and prints p50/p99 milliseconds;
+   month), each asking for the approved limit plus 1,000 yuan, and prints p50/p99
+   milliseconds and the count of each outcome;
 2. serves the API with uvicorn on 127.0.0.1 and runs ``wrk`` with benchmarks/wrk/mixed.lua
    (80 % line reads, 10 % state reads, 6 % decreases, 4 % increases, each with its own
-   Idempotency-Key) and prints wrk's report.
+   Idempotency-Key), prints wrk's report and then the status of every POST, read from
+   the stored idempotency replies. Most non-2xx replies are the policy's own 422s: a
+   second change of a line in one month, or a decrease below the outstanding balance.
 
 Every request goes to 127.0.0.1 only.
 """
@@ -28,22 +32,26 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from creditline.api.tokens import issue_token  # noqa: E402
 from creditline.clock import SystemClock  # noqa: E402
+from creditline.errors import CreditlineError  # noqa: E402
 from creditline.policy import parse_policy  # noqa: E402
 from creditline.service.customer import request_increase  # noqa: E402
 from creditline.service.imports import import_folder  # noqa: E402
 from creditline.service.models import train_scorecard  # noqa: E402
+from creditline.service.review import propose_review  # noqa: E402
 from creditline.settings import Settings  # noqa: E402
 from creditline.store.db import make_engine, normalize_url, upgrade  # noqa: E402
+from creditline.store.tables import credit_lines, idempotency_keys  # noqa: E402
 from tests.factories import synthetic_policy_text, write_portfolio  # noqa: E402
 
 ADMIN_URL = os.environ.get("CREDITLINE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -72,27 +80,62 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def time_increases(url: str, accounts: int, calls: int, policy_text: str) -> None:
+def time_increases(url: str, calls: int, policy_text: str, warm_up: int = 20) -> None:
+    """Time ``calls`` increase decisions in process, each on its own line, and count their outcomes.
+
+    Each request asks for the line's approved limit plus 1,000 yuan, so it is a valid
+    request that the policy approves or declines. A line may change once a month, so no
+    line is asked twice. The first ``warm_up`` lines load the scorecard and prepare the
+    statements and are not timed.
+    """
     engine = make_engine(url)
     policy = parse_policy(policy_text)
     zone = Settings().zone
     clock = SystemClock()
-    warm = [f"A{index:04d}" for index in range(1, accounts + 1)][:calls]
-    # The first request per line builds its profile snapshot; time the second pass separately.
-    for phase in ("first request per line", "decision on a prepared line"):
-        elapsed = []
-        for account_id in warm:
-            started = time.perf_counter()
-            try:
-                request_increase(engine, account_id, 99_999_900, "bench", clock, zone, policy)
-            except Exception:  # noqa: BLE001 - a declined or rate-limited request is timed as well
-                pass
+    with engine.connect() as conn:
+        limits = dict(conn.execute(select(credit_lines.c.account_id, credit_lines.c.approved_limit)).all())
+    account_ids = sorted(limits)[: warm_up + calls]
+    elapsed: list[float] = []
+    outcomes: Counter[str] = Counter()
+    for index, account_id in enumerate(account_ids):
+        started = time.perf_counter()
+        try:
+            reply = request_increase(engine, account_id, limits[account_id] + 100_000, "bench", clock, zone, policy)
+            outcome = str(reply.outcome)
+        except CreditlineError as error:
+            outcome = f"rejected: {error.key}"
+        if index >= warm_up:
             elapsed.append((time.perf_counter() - started) * 1000)
-        print(
-            f"in-process increase, {phase}: n={len(elapsed)} p50={statistics.median(elapsed):.2f} ms "
-            f"p99={percentile(elapsed, 0.99):.2f} ms max={max(elapsed):.2f} ms"
-        )
+            outcomes[outcome] += 1
+    print(
+        f"in-process increase (approved limit + 1,000 yuan, one request per line): n={len(elapsed)} "
+        f"p50={statistics.median(elapsed):.2f} ms p99={percentile(elapsed, 0.99):.2f} ms max={max(elapsed):.2f} ms"
+    )
+    print("in-process outcomes:", ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items())))
     engine.dispose()
+
+
+def prepare_snapshots(url: str, policy_text: str) -> None:
+    """Propose a periodic review, which writes the profile snapshot of every scored line."""
+    engine = make_engine(url)
+    summary = propose_review(engine, parse_policy(policy_text), policy_text, SystemClock(), proposed_by="bench")
+    print(f"review proposed: {summary.lines} lines profiled and scored, snapshots stored")
+    engine.dispose()
+
+
+def print_post_outcomes(url: str) -> None:
+    """Print the stored status of every POST that wrk sent (from ``idempotency_keys``)."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(idempotency_keys.c.path, idempotency_keys.c.status_code, func.count())
+            .group_by(idempotency_keys.c.path, idempotency_keys.c.status_code)
+        ).all()
+    engine.dispose()
+    statuses: Counter[tuple[str, str]] = Counter()
+    for path, status, count in rows:
+        statuses[(path.rsplit("/", 1)[-1], str(status))] += count
+    print("POST statuses:", ", ".join(f"{kind} {status}: {count}" for (kind, status), count in sorted(statuses.items())))
 
 
 def write_tokens(path: Path, accounts: int, settings: Settings) -> None:
@@ -189,10 +232,12 @@ def main() -> None:
         policy_path = work / "policy.yaml"
         policy_text = synthetic_policy_text()
         policy_path.write_text(policy_text, encoding="utf-8")
-        time_increases(url, args.accounts, args.increase_calls, policy_text)
+        prepare_snapshots(url, policy_text)
+        time_increases(url, min(args.increase_calls, args.accounts - 20), policy_text)
         tokens = work / "tokens.txt"
         write_tokens(tokens, args.accounts, Settings())
         run_wrk(url, policy_path, tokens, args)
+        print_post_outcomes(url)
     finally:
         drop_database(name)
         shutil.rmtree(work, ignore_errors=True)
