@@ -28,7 +28,7 @@ from creditline.scoring.scorecard import (
 )
 
 
-def _numerical(name, code, splits, points, counts, *, missing=(0.0, 0), specials=()):
+def numerical_characteristic(name, code, splits, points, counts, *, missing=(0.0, 0), specials=()):
     bounds = (None, *splits, None)
     bins = tuple(Bin(bounds[k], bounds[k + 1], counts[k], 0.1, 0.0, points[k]) for k in range(len(points)))
     return Characteristic(
@@ -45,7 +45,7 @@ def _numerical(name, code, splits, points, counts, *, missing=(0.0, 0), specials
     )
 
 
-def _categorical(name, code, categories, points, counts, unseen, *, missing=(0.0, 0), specials=()):
+def categorical_characteristic(name, code, categories, points, counts, unseen, *, missing=(0.0, 0), specials=()):
     bins = tuple(Bin(None, None, counts[k], 0.1, 0.0, points[k]) for k in range(len(points)))
     return Characteristic(
         name=name,
@@ -72,17 +72,17 @@ def handmade_scorecard(max_reasons: int = 4) -> Scorecard:
     """
     characteristics = (
         # The missing slot earns more than the best bin: a negative loss, never a reason.
-        _numerical("utilisation", "R_UTIL", (0.3, 0.7), (50.0, 30.0, 10.0), (400, 300, 200),
+        numerical_characteristic("utilisation", "R_UTIL", (0.3, 0.7), (50.0, 30.0, 10.0), (400, 300, 200),
                    missing=(60.0, 50), specials=((-1.0, 45.0, 50),)),
         # Bin 1 and the missing slot both lose 20, as does bin 0 of age.
-        _numerical("dpd", "R_DPD", (1.0, 30.0), (40.0, 20.0, 10.0), (600, 250, 150), missing=(20.0, 0)),
-        _categorical("income_band", "R_INCOME", [["high", "高"], ["mid"], ["low", "it's", "a\\b"]],
+        numerical_characteristic("dpd", "R_DPD", (1.0, 30.0), (40.0, 20.0, 10.0), (600, 250, 150), missing=(20.0, 0)),
+        categorical_characteristic("income_band", "R_INCOME", [["high", "高"], ["mid"], ["low", "it's", "a\\b"]],
                      (35.0, 25.0, 15.0), (300, 400, 300), unseen=1, missing=(15.0, 0),
                      specials=(("unknown", 10.0, 0),)),
         # Shares the code of dpd: the code appears once, at its larger loss.
-        _categorical("segment", "R_DPD", [["1", "2"], ["3"]], (20.0, 10.25), (700, 300), unseen=0),
-        _numerical("age", "R_AGE", (25.0, 40.0), (10.0, 20.0, 30.0), (200, 500, 300)),
-        _numerical("tenure", "R_TENURE", (12.0,), (5.0, 15.0), (300, 700), missing=(5.0, 0)),
+        categorical_characteristic("segment", "R_DPD", [["1", "2"], ["3"]], (20.0, 10.25), (700, 300), unseen=0),
+        numerical_characteristic("age", "R_AGE", (25.0, 40.0), (10.0, 20.0, 30.0), (200, 500, 300)),
+        numerical_characteristic("tenure", "R_TENURE", (12.0,), (5.0, 15.0), (300, 700), missing=(5.0, 0)),
     )
     return Scorecard(
         model_version="sc-handmade0001",
