@@ -27,7 +27,8 @@ demo: $(STAMP)
 
 # pytest exits 5 when it collected no tests; that must fail, not pass silently.
 test: $(STAMP)
-	command -v chromium || (apt-get update && apt-get install -y chromium)
+	@# Browser tests drive Debian's Chromium; install it when missing (root, as on CI).
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
