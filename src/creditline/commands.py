@@ -321,7 +321,7 @@ def serve_api(ctx: "Context", host: str, port: int) -> None:
 
 
 def register(app: typer.Typer, ctx: "Context") -> None:
-    from creditline import commands_access, commands_models, commands_report
+    from creditline import commands_access, commands_models, commands_monitor, commands_report
     from creditline.demo import register_demo
 
     _register_import(app, ctx)
@@ -334,4 +334,5 @@ def register(app: typer.Typer, ctx: "Context") -> None:
     register_demo(app, ctx)
     commands_report.register(ctx)
     commands_models.register(ctx)
+    commands_monitor.register(ctx)
     commands_access.register(app, ctx)

@@ -72,6 +72,7 @@ V1_PATHS = {
     "/v1/lines/{account_id}/suggestions",
     "/v1/lines/{account_id}/temporary-limit",
     "/v1/lines/{account_id}/unfreeze",
+    "/v1/models/{model_version}/monitor",
     "/v1/offers/{offer_id}/accept",
     "/v1/outbox/ack",
     "/v1/outbox/cursor",

@@ -15,6 +15,7 @@ from creditline.api import (
     auth,
     case_routes,
     customer_routes,
+    model_routes,
     outbox_routes,
     problems,
     risk_routes,
@@ -85,4 +86,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(outbox_routes.router)
     app.include_router(customer_routes.router)
     app.include_router(risk_routes.router)
+    app.include_router(model_routes.router)
     return app
