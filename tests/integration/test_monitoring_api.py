@@ -66,7 +66,7 @@ def test_monitor_endpoint_matches_direct_computation(engine, trained, client, cl
     assert body["n_current"] == 200
     assert body["n_reference"] == model.training["rows"]
     assert body["score"]["psi"] == report.score.psi
-    assert body["score"]["reference"] == "bins"
+    assert body["score"]["reference"] == "stored"
     assert [c["feature"] for c in body["characteristics"]] == list(model.features)
     assert [c["csi"] for c in body["characteristics"]] == [c.csi for c in report.characteristics]
     assert sum(b["actual_count"] for b in body["score"]["bands"]) == 200
@@ -118,10 +118,7 @@ def test_model_monitor_prints_table_for_champion(engine, trained, capsys, monkey
         report = monitor_model(conn, trained)
     lines = out.splitlines()
     assert lines[0] == f"Stability of model {trained}: {report.n_reference:,} training rows, 200 current rows."
-    assert lines[1] == (
-        "The model stores no training score distribution; the reference shares of the score bands are derived "
-        "from the bins' training counts assuming independent characteristics, an approximation."
-    )
+    assert lines[1] == "Score bands and their reference shares come from the training score distribution."
     assert lines[2] == "Below 0.10 stable, 0.10 to 0.25 watch, above 0.25 shift; share smoothing constant 0.0001."
     score_line = next(line for line in lines if "Score PSI" in line)
     assert f"{report.score.psi:.4f}" in score_line

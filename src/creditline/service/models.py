@@ -19,6 +19,7 @@ from creditline.clock import Clock
 from creditline.errors import InvalidInput
 from creditline.profile import FEATURES, build_profiles
 from creditline.scoring import Scorecard, auc, gini, ks
+from creditline.scoring.monitoring import SCORE_REFERENCE_KEY, score_reference_from_scores
 from creditline.scoring.metrics import brier_score
 from creditline.store import frames
 from creditline.store.registry import ModelRecord, list_models, promote_model, save_model
@@ -151,6 +152,8 @@ def train_scorecard(
         settings=settings,
         calibration_frame=calibration_rows,
     )
+    # The training score distribution is the reference of the score PSI in monitoring.
+    model.training[SCORE_REFERENCE_KEY] = score_reference_from_scores(model.score(fit_rows)["score"].to_numpy())
     metrics = holdout_metrics(model, holdout)
     stored_metrics: dict[str, Any] = {
         "holdout": metrics,
