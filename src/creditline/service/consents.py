@@ -11,8 +11,9 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from creditline.clock import Clock
 from creditline.policy.customer_rules import CONSENT_CATEGORIES
@@ -39,19 +40,38 @@ def _check_category(category: str) -> None:
         raise InvalidInput("customer.error.consent_category", category=category, allowed=", ".join(CONSENT_CATEGORIES))
 
 
+_CONSENT_RECORDS = (
+    select(consents).where(consents.c.customer_id == bindparam("customer_id")).order_by(consents.c.granted_at)
+)
+
+
 def _imported(conn: Connection, customer_id: str) -> set[str]:
     text = conn.scalar(select(customers.c.consents).where(customers.c.customer_id == customer_id))
     if text is None:
         raise NotFound(kind="customer", ident=customer_id)
+    return parse_imported(text)
+
+
+def parse_imported(text: str) -> set[str]:
+    """Return the categories in ``customers.consents`` (separated by ";")."""
     return {part.strip() for part in str(text).split(";") if part.strip()}
+
+
+def consent_records(conn: Connection, customer_id: str) -> list[Any]:
+    """Return the customer's ``consents`` rows, oldest grant first."""
+    return list(conn.execute(_CONSENT_RECORDS, {"customer_id": customer_id}).all())
 
 
 def consent_states(conn: Connection, customer_id: str) -> list[ConsentState]:
     """Return every category's consent state for ``customer_id``."""
-    imported = _imported(conn, customer_id)
-    rows = conn.execute(
-        select(consents).where(consents.c.customer_id == customer_id).order_by(consents.c.granted_at)
-    ).all()
+    return states_from(_imported(conn, customer_id), consent_records(conn, customer_id))
+
+
+def states_from(imported: set[str], rows: list[Any]) -> list[ConsentState]:
+    """Return every category's consent state from the imported categories and the records, oldest first.
+
+    The newest record of a category decides; a category without records is active when imported.
+    """
     newest = {row.category: row for row in rows}
     states = []
     for category in CONSENT_CATEGORIES:

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, bindparam, case, func, insert, select
 
 from creditline.clock import Clock
 from creditline.policy import customer_rules as rules
@@ -25,11 +25,11 @@ from creditline.domain.events import EventType
 from creditline.domain.line import CreditLine, IncreasePreference
 from creditline.domain.money import format_amount, format_grouped
 from creditline.domain.reasons import CATALOGUE, reason_text
-from creditline.errors import Conflict, InvalidInput, PolicyViolation
+from creditline.errors import Conflict, InvalidInput, NotFound, PolicyViolation
 from creditline.i18n import LOCALES, translate
 from creditline.policy import Policy
-from creditline.service.consents import active_categories
-from creditline.service.income import usable_income
+from creditline.service.consents import consent_records, parse_imported, states_from
+from creditline.service.income import choose_income, newest_verified_income
 from creditline.service.lines import LineDecision, change_line, lock_line, new_adjustment_id
 from creditline.service.snapshots import current_snapshot
 from creditline.store.tables import credit_lines, customer_flags, customer_requests, customers, notices, statements
@@ -93,89 +93,173 @@ def render_customer_notice(kind: str, line: CreditLine, zone: ZoneInfo, **params
 
 
 # --- loading what the rules read ------------------------------------------------------------
+# The statements are built once at import, because building and hashing an expression
+# costs more than running it on a warm connection. Reads that the rules need together
+# share one round trip.
+
+_requests = customer_requests.c
+_OWN_CHANGES = select(
+    func.count(
+        case(
+            (
+                _requests.kind.in_(OWN_CHANGE_KINDS)
+                & _requests.outcome.in_(CHANGED_OUTCOMES)
+                & (_requests.created_at >= bindparam("month_start"))
+                & (_requests.created_at < bindparam("month_end")),
+                1,
+            )
+        )
+    ).label("changes_this_month"),
+    func.max(
+        case(((_requests.kind == "decrease") & (_requests.outcome == rules.HONOURED), _requests.created_at))
+    ).label("last_decrease"),
+).where(_requests.account_id == bindparam("account_id"))
+
+_STATEMENTS = select(statements).where(statements.c.account_id == bindparam("account_id"))
+
+_CUSTOMER_FACTS = select(
+    customers.c.birth_year,
+    customers.c.consents,
+    customers.c.monthly_income,
+    newest_verified_income(customers.c.customer_id).label("verified_income"),
+    select(func.aggregate_strings(customer_flags.c.flag, ","))
+    .where(customer_flags.c.customer_id == customers.c.customer_id, customer_flags.c.cleared_at.is_(None))
+    .scalar_subquery()
+    .label("active_flags"),
+    select(func.coalesce(func.sum(credit_lines.c.approved_limit), 0))
+    .where(
+        credit_lines.c.customer_id == customers.c.customer_id,
+        credit_lines.c.account_id != bindparam("account_id"),
+        credit_lines.c.currency == bindparam("currency"),
+    )
+    .scalar_subquery()
+    .label("other_limits"),
+).where(customers.c.customer_id == bindparam("customer_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class _CustomerFacts:
+    """The line holder's data that the rules read.
+
+    ``found`` is False when the customer row is missing. ``other_limits`` is the sum of the
+    approved limits of the holder's other lines in the policy currency, minor units.
+    """
+
+    found: bool
+    birth_year: int | None = None
+    imported_consents: str = ""
+    imported_income: int | None = None
+    verified_income: int | None = None
+    active_flags: tuple[str, ...] = ()
+    other_limits: int = 0
+
+
+def _customer_facts(conn: Connection, line: CreditLine, currency: str) -> _CustomerFacts:
+    row = conn.execute(
+        _CUSTOMER_FACTS, {"customer_id": line.customer_id, "account_id": line.account_id, "currency": currency}
+    ).first()
+    if row is None:
+        return _CustomerFacts(found=False)
+    return _CustomerFacts(
+        found=True,
+        birth_year=row.birth_year,
+        imported_consents=row.consents,
+        imported_income=row.monthly_income,
+        verified_income=row.verified_income,
+        active_flags=tuple(row.active_flags.split(",")) if row.active_flags else (),
+        other_limits=int(row.other_limits or 0),
+    )
 
 
 def _own_change_counts(conn: Connection, account_id: str, now: datetime, zone: ZoneInfo) -> tuple[int, datetime | None]:
     start, end = rules.month_bounds(now, zone)
-    changed = (
-        (customer_requests.c.account_id == account_id)
-        & customer_requests.c.kind.in_(OWN_CHANGE_KINDS)
-        & customer_requests.c.outcome.in_(CHANGED_OUTCOMES)
-    )
-    count = conn.scalar(
-        select(func.count())
-        .select_from(customer_requests)
-        .where(changed, customer_requests.c.created_at >= start, customer_requests.c.created_at < end)
-    )
-    last_decrease = conn.scalar(
-        select(func.max(customer_requests.c.created_at)).where(
-            customer_requests.c.account_id == account_id,
-            customer_requests.c.kind == "decrease",
-            customer_requests.c.outcome == rules.HONOURED,
-        )
-    )
+    row = conn.execute(_OWN_CHANGES, {"account_id": account_id, "month_start": start, "month_end": end}).one()
+    last_decrease = row.last_decrease
     if last_decrease is not None and last_decrease.tzinfo is None:
         # func.max bypasses the column type on SQLite, which returns naive UTC text.
         last_decrease = last_decrease.replace(tzinfo=now.tzinfo)
-    return int(count or 0), last_decrease
+    return int(row.changes_this_month or 0), last_decrease
 
 
 def _statement_rows(conn: Connection, account_id: str) -> list[Any]:
-    return list(conn.execute(select(statements).where(statements.c.account_id == account_id)).all())
-
-
-def _active_flags(conn: Connection, customer_id: str) -> list[str]:
-    return list(
-        conn.scalars(
-            select(customer_flags.c.flag).where(
-                customer_flags.c.customer_id == customer_id, customer_flags.c.cleared_at.is_(None)
-            )
-        )
-    )
+    return list(conn.execute(_STATEMENTS, {"account_id": account_id}).all())
 
 
 def _blocking_reasons(
-    conn: Connection, line: CreditLine, policy: Policy, now: datetime, zone: ZoneInfo, statement_rows: list[Any]
+    conn: Connection,
+    line: CreditLine,
+    policy: Policy,
+    now: datetime,
+    zone: ZoneInfo,
+    statement_rows: list[Any],
+    facts: _CustomerFacts | None = None,
 ) -> list[str]:
-    """Return the reasons that stop any increase of ``line`` now: freezes and vulnerability."""
+    """Return the reasons that stop any increase of ``line`` now: freezes and vulnerability.
+
+    ``facts`` are read from ``conn`` when the caller has not read them yet.
+    """
+    if facts is None:
+        facts = _customer_facts(conn, line, policy.currency)
     reasons: list[str] = []
     if line.risk_frozen:
         reasons.append("C_RISK_FROZEN")
     if line.customer_frozen_at(now):
         reasons.append("C_CUSTOMER_FROZEN")
-    birth_year = conn.scalar(select(customers.c.birth_year).where(customers.c.customer_id == line.customer_id))
     history = [
         rules.Statement(row.statement_month, row.bill_amount, row.paid_amount, row.dpd) for row in statement_rows
     ]
     reasons += rules.vulnerability_reasons(
         policy.customer.vulnerable,
         today=now.astimezone(zone).date(),
-        birth_year=birth_year,
-        flags=_active_flags(conn, line.customer_id),
+        birth_year=facts.birth_year,
+        flags=list(facts.active_flags),
         statements=history,
     )
     return reasons
 
 
-def _increase_inputs(
-    conn: Connection, line: CreditLine, policy: Policy, now: datetime, statement_rows: list[Any]
-) -> tuple[rules.IncreaseInputs, dict[str, Any], str]:
-    snapshot = current_snapshot(conn, line, statement_rows, now)
-    consented = active_categories(conn, line.customer_id)
-    income, income_source = usable_income(conn, line.customer_id) if "income" in consented else (None, None)
-    other_limits = conn.scalar(
-        select(func.coalesce(func.sum(credit_lines.c.approved_limit), 0)).where(
-            credit_lines.c.customer_id == line.customer_id,
-            credit_lines.c.account_id != line.account_id,
-            credit_lines.c.currency == policy.currency,
+def _blocking_data(conn: Connection, line: CreditLine, now: datetime, statement_rows: list[Any]) -> dict[str, Any]:
+    """Return what :func:`_blocking_reasons` read, by name, for the record of a blocked request."""
+    birth_year = conn.scalar(select(customers.c.birth_year).where(customers.c.customer_id == line.customer_id))
+    flags = conn.scalars(
+        select(customer_flags.c.flag).where(
+            customer_flags.c.customer_id == line.customer_id, customer_flags.c.cleared_at.is_(None)
         )
     )
+    months = sorted(row.statement_month for row in statement_rows)
+    return {
+        "statements_as_of": months[-1].isoformat() if months else None,
+        "statement_months": [month.isoformat() for month in months],
+        "months_past_due": sorted(row.statement_month.isoformat() for row in statement_rows if row.dpd > 0),
+        "birth_year": birth_year,
+        "flags": sorted(flags),
+        "risk_frozen": line.risk_frozen,
+        "customer_frozen": line.customer_frozen_at(now),
+        "outstanding": format_amount(line.outstanding, line.currency),
+    }
+
+
+def _increase_inputs(
+    conn: Connection, line: CreditLine, policy: Policy, now: datetime, statement_rows: list[Any], facts: _CustomerFacts
+) -> tuple[rules.IncreaseInputs, dict[str, Any], str]:
+    snapshot = current_snapshot(conn, line, statement_rows, now)
+    if not facts.found:
+        raise NotFound(kind="customer", ident=line.customer_id)
+    consented = {
+        state.category
+        for state in states_from(parse_imported(facts.imported_consents), consent_records(conn, line.customer_id))
+        if state.active
+    }
+    if "income" in consented:
+        income, income_source = choose_income(facts.verified_income, facts.imported_income)
+    else:
+        income, income_source = None, None
     inputs = rules.IncreaseInputs(
         approved_limit=line.approved_limit,
         score=snapshot.score,
         features=snapshot.features,
         monthly_income=income,
-        other_limits=int(other_limits or 0),
+        other_limits=facts.other_limits,
         risk_reasons=snapshot.risk_reasons,
     )
     shown = ("utilisation_mean_6m", "utilisation_latest", "payment_ratio_mean", "months_delinquent_6m",
@@ -194,18 +278,25 @@ def _increase_inputs(
     return inputs, data_used, snapshot.model_version
 
 
+_INSERT_REQUEST = insert(customer_requests)
+_INSERT_NOTICE = insert(notices)
+
+
 def _record_request(conn: Connection, line: CreditLine, now: datetime, **values: Any) -> str:
+    """Insert the request row; an ``adjustment_id`` in ``values`` names the adjustment written later in the transaction."""
     request_id = str(uuid.uuid4())
     conn.execute(
-        insert(customer_requests).values(
-            request_id=request_id,
-            account_id=line.account_id,
-            customer_id=line.customer_id,
-            currency=line.currency,
-            created_at=now,
-            old_limit=line.approved_limit,
+        _INSERT_REQUEST,
+        {
+            "request_id": request_id,
+            "account_id": line.account_id,
+            "customer_id": line.customer_id,
+            "currency": line.currency,
+            "created_at": now,
+            "old_limit": line.approved_limit,
+            "adjustment_id": None,
             **values,
-        )
+        },
     )
     return request_id
 
@@ -224,10 +315,14 @@ def _limit_change(
     inputs: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
     batch_id: str | None = None,
+    adjustment_id: str | None = None,
 ) -> LineDecision:
-    """Build the decision that moves the approved limit, with its adjustment, event and notice."""
+    """Build the decision that moves the approved limit, with its adjustment, event and notice.
+
+    ``adjustment_id`` is the id the caller already recorded elsewhere, else a new one.
+    """
     adjustment = Adjustment(
-        adjustment_id=new_adjustment_id(),
+        adjustment_id=adjustment_id or new_adjustment_id(),
         account_id=line.account_id,
         channel=channel,
         old_limit=line.approved_limit,
@@ -283,10 +378,11 @@ def request_decrease(
         current = lock_line(conn, account_id)
         rules.check_decrease(current.approved_limit, current.outstanding, new_limit, policy)
         data_used = {"outstanding": format_amount(current.outstanding, current.currency)}
+        adjustment_id = new_adjustment_id()
         request_id = _record_request(
             conn, current, now, kind="decrease", requested_amount=new_limit, outcome=rules.HONOURED,
             new_limit=new_limit, reason_codes=["C_CUSTOMER_DECREASE"], inputs=data_used,
-            policy_version=policy.version_tag,
+            policy_version=policy.version_tag, adjustment_id=adjustment_id,
         )
 
         def decide(line: CreditLine, at: datetime) -> LineDecision:
@@ -297,28 +393,16 @@ def request_decrease(
             return _limit_change(
                 line, at, new_limit, channel=Channel.CUSTOMER, decided_by=actor, reason_codes=["C_CUSTOMER_DECREASE"],
                 notice=notice, policy_version=policy.version_tag, inputs=data_used, extra={"request_id": request_id},
+                adjustment_id=adjustment_id,
             )
 
-        decision = change_line(conn, account_id, decide, now)
-        _link_adjustment(conn, request_id, decision)
+        decision = change_line(conn, account_id, decide, now, locked=current)
     return LineReply("decrease", decision.line, now, rules.HONOURED, request_id, new_limit, ["C_CUSTOMER_DECREASE"],
                      inputs=data_used, adjustment_id=_adjustment_id(decision))
 
 
 def _adjustment_id(decision: LineDecision) -> str | None:
     return decision.adjustment.adjustment_id if decision.adjustment is not None else None
-
-
-def _link_adjustment(conn: Connection, request_id: str, decision: LineDecision) -> None:
-    adjustment_id = _adjustment_id(decision)
-    if adjustment_id is not None:
-        from sqlalchemy import update
-
-        conn.execute(
-            update(customer_requests)
-            .where(customer_requests.c.request_id == request_id)
-            .values(adjustment_id=adjustment_id)
-        )
 
 
 def request_increase(
@@ -347,30 +431,33 @@ def request_increase(
             temporary_active=current.active_temporary_limit(now) > 0,
         )
         statement_rows = _statement_rows(conn, account_id)
-        blocking = _blocking_reasons(conn, current, policy, now, zone, statement_rows)
+        facts = _customer_facts(conn, current, policy.currency)
+        blocking = _blocking_reasons(conn, current, policy, now, zone, statement_rows, facts)
         if blocking:
-            # Nothing else is read for a blocked request, so the record shows only what was used.
+            # A blocked request reads nothing beyond the blocking rules' inputs, so the record shows those.
             inputs = rules.IncreaseInputs(current.approved_limit, None, {}, None)
-            data_used: dict[str, Any] = {"outstanding": format_amount(current.outstanding, current.currency)}
+            data_used: dict[str, Any] = _blocking_data(conn, current, now, statement_rows)
             model_version = None
         else:
-            inputs, data_used, model_version = _increase_inputs(conn, current, policy, now, statement_rows)
+            inputs, data_used, model_version = _increase_inputs(conn, current, policy, now, statement_rows, facts)
         outcome = rules.decide_increase(policy, requested_limit, inputs, blocking)
         data_used["risk_band"] = outcome.risk_band
+        adjustment_id = None if outcome.outcome == rules.DECLINED else new_adjustment_id()
         request_id = _record_request(
             conn, current, now, kind="increase", requested_amount=requested_limit, outcome=outcome.outcome,
             new_limit=outcome.new_limit, reason_codes=outcome.reason_codes, inputs=data_used,
-            policy_version=policy.version_tag, model_version=model_version,
+            policy_version=policy.version_tag, model_version=model_version, adjustment_id=adjustment_id,
         )
         if outcome.outcome == rules.DECLINED:
             notice = render_customer_notice(
                 "increase_declined", current, zone, requested=requested_limit, old=current.approved_limit,
                 reasons=outcome.reason_codes,
             )
-            conn.execute(insert(notices).values(customer_id=current.customer_id, account_id=account_id,
-                                                created_at=now, **notice))
+            conn.execute(
+                _INSERT_NOTICE,
+                {"customer_id": current.customer_id, "account_id": account_id, "created_at": now, **notice},
+            )
             line = current
-            adjustment_id = None
         else:
 
             def decide(line: CreditLine, at: datetime) -> LineDecision:
@@ -382,11 +469,10 @@ def request_increase(
                     line, at, outcome.new_limit, channel=Channel.CUSTOMER, decided_by=actor,
                     reason_codes=outcome.reason_codes, notice=notice, policy_version=policy.version_tag,
                     model_version=model_version, inputs=data_used, extra={"request_id": request_id},
+                    adjustment_id=adjustment_id,
                 )
 
-            decision = change_line(conn, account_id, decide, now)
-            _link_adjustment(conn, request_id, decision)
-            line, adjustment_id = decision.line, _adjustment_id(decision)
+            line = change_line(conn, account_id, decide, now, locked=current).line
     logger.info("increase request on %s: %s", account_id, outcome.outcome, extra={"account_id": account_id})
     return LineReply("increase", line, now, outcome.outcome, request_id, requested_limit, outcome.reason_codes,
                      inputs=data_used, adjustment_id=adjustment_id)
@@ -435,7 +521,7 @@ def request_temporary_limit(
                 notices=[notice],
             )
 
-        decision = change_line(conn, account_id, decide, now)
+        decision = change_line(conn, account_id, decide, now, locked=current)
     return LineReply("temporary_limit", decision.line, now, rules.APPROVED, request_id, amount, ["C_TEMPORARY_LIMIT"],
                      effective_at=expires_at)
 
@@ -492,12 +578,13 @@ def unfreeze(engine: Engine, account_id: str, actor: str, clock: Clock, zone: Zo
     Raises
     ------
     Conflict
-        When the customer's own freeze is not in force, or its end is already scheduled.
+        When the customer's own freeze is not in force (the message says so when only a
+        risk freeze is), or its end is already scheduled.
     """
 
     def decide(line: CreditLine, now: datetime) -> tuple[LineDecision, datetime]:
         if not line.customer_frozen_at(now):
-            raise Conflict("customer.error.not_frozen")
+            raise Conflict("customer.error.risk_frozen_only" if line.risk_frozen else "customer.error.not_frozen")
         if line.customer_unfreeze_at is not None:
             shown = line.customer_unfreeze_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
             raise Conflict("customer.error.unfreeze_pending", effective_at=shown)

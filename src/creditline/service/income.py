@@ -6,8 +6,9 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, ScalarSelect, insert, select, update
 
 from creditline.clock import Clock
 from creditline.errors import Conflict, InvalidInput, NotFound
@@ -109,15 +110,28 @@ def usable_income(conn: Connection, customer_id: str) -> tuple[int | None, str |
     with the customer. Declarations not yet verified never count. The caller checks the
     "income" consent.
     """
-    verified = conn.scalar(
+    verified = conn.scalar(select(newest_verified_income(customer_id)))
+    if verified is not None:
+        return choose_income(verified, None)
+    imported = conn.scalar(select(customers.c.monthly_income).where(customers.c.customer_id == customer_id))
+    return choose_income(None, imported)
+
+
+def choose_income(verified: int | None, imported: int | None) -> tuple[int | None, str | None]:
+    """Return the monthly income that counts and its source, given both candidates (see :func:`usable_income`)."""
+    if verified is not None:
+        return int(verified), "verified_declaration"
+    if imported is not None:
+        return int(imported), "lender_record"
+    return None, None
+
+
+def newest_verified_income(customer_id: Any) -> ScalarSelect[Any]:
+    """Build a scalar subquery of the newest verified declared income of ``customer_id`` (a column or value)."""
+    return (
         select(income_declarations.c.monthly_income)
         .where(income_declarations.c.customer_id == customer_id, income_declarations.c.status == VERIFIED)
         .order_by(income_declarations.c.reviewed_at.desc())
         .limit(1)
+        .scalar_subquery()
     )
-    if verified is not None:
-        return int(verified), "verified_declaration"
-    imported = conn.scalar(select(customers.c.monthly_income).where(customers.c.customer_id == customer_id))
-    if imported is not None:
-        return int(imported), "lender_record"
-    return None, None

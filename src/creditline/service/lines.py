@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from creditline.domain.adjustment import Adjustment
 from creditline.domain.events import EventType
@@ -85,12 +85,22 @@ def line_from_row(row: Any) -> CreditLine:
     )
 
 
+# Statements of the write path, built once: building and hashing an expression per call
+# costs more than running it on a warm connection.
+_SELECT_LINE = select(credit_lines).where(credit_lines.c.account_id == bindparam("account_id"))
+_LOCK_LINE = _SELECT_LINE.with_for_update()
+_UPDATE_LINE = update(credit_lines).where(
+    credit_lines.c.account_id == bindparam("where_account_id"), credit_lines.c.version == bindparam("where_version")
+)
+_INSERT_EVENTS = insert(ledger_events)
+_INSERT_ADJUSTMENT = insert(adjustments)
+_INSERT_NOTICE = insert(notices)
+
+
 def lock_line(conn: Connection, account_id: str) -> CreditLine:
     """Read a line for update: a row lock on PostgreSQL; SQLite transactions already hold the write lock."""
-    query = select(credit_lines).where(credit_lines.c.account_id == account_id)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    row = conn.execute(query).first()
+    query = _LOCK_LINE if conn.dialect.name == "postgresql" else _SELECT_LINE
+    row = conn.execute(query, {"account_id": account_id}).first()
     if row is None:
         raise NotFound(kind="line", ident=account_id)
     return line_from_row(row)
@@ -126,6 +136,7 @@ def change_line(
     now: datetime,
     *,
     expected_version: int | None = None,
+    locked: CreditLine | None = None,
 ) -> LineDecision:
     """Lock a line, let ``decide`` rule on it, and write the decision in ``conn``'s transaction.
 
@@ -139,13 +150,16 @@ def change_line(
     expected_version
         When given, the line must still be at this version (the client read it there);
         otherwise :class:`~creditline.errors.StaleVersion` is raised.
+    locked
+        The line as the caller read it with :func:`lock_line` earlier in this transaction,
+        which it has not changed since; it is then not read again.
 
     Returns
     -------
     LineDecision
         The decision as written, with ``line.version`` and the ledger head updated.
     """
-    current = lock_line(conn, account_id)
+    current = locked if locked is not None else lock_line(conn, account_id)
     if expected_version is not None and current.version != expected_version:
         raise StaleVersion(account_id=account_id, expected=expected_version, actual=current.version)
     decision = decide(current, now)
@@ -157,26 +171,26 @@ def change_line(
     new_line = decision.line.with_changes(version=current.version + 1, ledger_seq=head.seq, ledger_head=head.hash)
     values = {name: getattr(new_line, name) for name in MUTABLE_FIELDS}
     values["increase_preference"] = str(new_line.increase_preference)
+    values.update(version=new_line.version, ledger_seq=head.seq, ledger_head=head.hash, updated_at=now)
     written = conn.execute(
-        update(credit_lines)
-        .where(credit_lines.c.account_id == account_id, credit_lines.c.version == current.version)
-        .values(**values, version=new_line.version, ledger_seq=head.seq, ledger_head=head.hash, updated_at=now)
+        _UPDATE_LINE, {**values, "where_account_id": account_id, "where_version": current.version}
     )
     if written.rowcount != 1:
         # The row lock makes this unreachable on PostgreSQL; it guards any backend without one.
         raise StaleVersion(account_id=account_id, expected=current.version, actual="?")
-    conn.execute(insert(ledger_events), event_rows)
+    conn.execute(_INSERT_EVENTS, event_rows)
     if decision.adjustment is not None:
-        conn.execute(insert(adjustments).values(**_adjustment_row(decision.adjustment)))
+        conn.execute(_INSERT_ADJUSTMENT, _adjustment_row(decision.adjustment))
     for notice in decision.notices:
         conn.execute(
-            insert(notices).values(
-                customer_id=current.customer_id,
-                account_id=account_id,
-                adjustment_id=decision.adjustment.adjustment_id if decision.adjustment else None,
-                created_at=now,
+            _INSERT_NOTICE,
+            {
+                "customer_id": current.customer_id,
+                "account_id": account_id,
+                "adjustment_id": decision.adjustment.adjustment_id if decision.adjustment else None,
+                "created_at": now,
                 **notice,
-            )
+            },
         )
     decision.line = new_line
     logger.info(

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from creditline.errors import ModelNotReady
 from creditline.profile import build_profiles
@@ -42,6 +42,14 @@ class Snapshot:
     risk_reasons: tuple[str, ...]
 
 
+_CHAMPION_VERSION = (
+    select(models.c.model_version).where(models.c.kind == "scorecard", models.c.status == "champion").limit(1)
+)
+_SNAPSHOT_AND_CHAMPION = select(
+    profile_snapshots, _CHAMPION_VERSION.scalar_subquery().label("champion_version")
+).where(profile_snapshots.c.account_id == bindparam("account_id"))
+
+
 def champion_version(conn: Connection) -> str:
     """Return the model version of the champion scorecard.
 
@@ -50,9 +58,7 @@ def champion_version(conn: Connection) -> str:
     ModelNotReady
         When no scorecard is champion.
     """
-    version = conn.scalar(
-        select(models.c.model_version).where(models.c.kind == "scorecard", models.c.status == "champion")
-    )
+    version = conn.scalar(_CHAMPION_VERSION)
     if version is None:
         raise ModelNotReady()
     return str(version)
@@ -103,10 +109,16 @@ def current_snapshot(
     and ``statement_rows`` its ``statements`` rows; a line without statements gets a
     snapshot with a null score.
     """
-    version = champion_version(conn)
-    newest = max((row.statement_month for row in statement_rows), default=None)
+    # One round trip reads the stored snapshot and the champion's version to check it against.
+    row = conn.execute(_SNAPSHOT_AND_CHAMPION, {"account_id": line.account_id}).first()
+    if row is None:
+        version = champion_version(conn)
+    elif row.champion_version is None:
+        raise ModelNotReady()
+    else:
+        version = str(row.champion_version)
+    newest = max((statement.statement_month for statement in statement_rows), default=None)
     newest_month = newest.replace(day=1) if newest is not None else None
-    row = conn.execute(select(profile_snapshots).where(profile_snapshots.c.account_id == line.account_id)).first()
     if row is not None:
         stored = _from_row(row)
         if (
