@@ -108,6 +108,8 @@ def test_revolver_utilisation(revolver: dict[str, object]) -> None:
     assert revolver["utilisation_max_6m"] == 1.25
     # Months 0..5 against quarters 1, 2, 2, 3, 0, 5: sum(dx * y) = 1.875, sum(dx^2) = 17.5.
     assert revolver["utilisation_trend"] == pytest.approx(3 / 28, rel=1e-12)
+    # June's 1.25 against May's 0.
+    assert revolver["utilisation_change_1m"] == 1.25
 
 
 def test_revolver_payments(revolver: dict[str, object]) -> None:
@@ -117,6 +119,8 @@ def test_revolver_payments(revolver: dict[str, object]) -> None:
     assert revolver["full_payment_share"] == 0.5
     # Only April's payment (0) falls short of March's minimum due (50,000).
     assert revolver["min_payment_miss_6m"] == 1
+    # April pays nothing against March's positive bill; June follows a zero bill.
+    assert revolver["no_payment_months_6m"] == 1
     assert revolver["payment_to_limit"] == pytest.approx(1_375_000 / 6 / 1_000_000, rel=1e-12)
 
 
@@ -152,6 +156,33 @@ def test_payment_pairs_with_previous_bill() -> None:
     # 200,000 paid in February against January's 400,000, not February's 800,000.
     assert row["payment_ratio_mean"] == 0.5
     assert row["full_payment_share"] == 0.0
+
+
+def test_utilisation_change_needs_both_months() -> None:
+    statements = make_statements(
+        ("A1", MAR, 400_000, 0, 0, None),
+        ("A1", MAY, 100_000, 0, 0, None),
+        ("A2", APR, 400_000, 0, 0, None),
+        ("A2", MAY, 100_000, 400_000, 0, None),
+    )
+    accounts = make_accounts({"account_id": "A1"}, {"account_id": "A2"})
+    profiles = build_profiles(accounts, statements)
+
+    # A1 has no April statement, so May has no previous month to compare with.
+    assert profile_row(profiles, "A1")["utilisation_change_1m"] is None
+    assert profile_row(profiles, "A2")["utilisation_change_1m"] == pytest.approx(-0.3, rel=1e-12)
+
+
+def test_no_payment_months_without_positive_bill() -> None:
+    statements = make_statements(
+        ("A1", JAN, 0, 0, 0, None),
+        ("A1", FEB, -10_000, 0, 0, None),
+        ("A1", MAR, 200_000, 0, 0, None),
+    )
+    row = profile_row(build_profiles(make_accounts({"account_id": "A1"}), statements), "A1")
+
+    # No month follows a positive bill, so the count is unknown, not 0.
+    assert row["no_payment_months_6m"] is None
 
 
 def test_payment_ratio_is_clipped_at_one() -> None:

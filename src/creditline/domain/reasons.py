@@ -105,6 +105,8 @@ FEATURE_REASONS: dict[str, str] = {
     "utilisation_trend": "RS_UTILISATION_TREND",
     "payment_ratio_mean": "RS_PAYMENT_RATIO",
     "full_payment_share": "RS_FULL_PAYMENT",
+    "no_payment_months_6m": "RS_PAYMENT_RATIO",
+    "utilisation_change_1m": "RS_UTILISATION_TREND",
     "months_delinquent_6m": "RS_DELINQUENCY",
     "worst_dpd_6m": "RS_WORST_STATUS",
     "latest_dpd": "RS_LATEST_STATUS",

@@ -116,6 +116,22 @@ FEATURES: tuple[FeatureSpec, ...] = (
         RiskTrend.DESCENDING,
     ),
     FeatureSpec(
+        "no_payment_months_6m",
+        FeatureKind.INT,
+        "Number of months with a positive previous bill and no payment at all",
+        "上月账单金额为正而当月未还款的月份数",
+        "count(paid_t == 0) over months with bill_{t-1} > 0",
+        RiskTrend.ASCENDING,
+    ),
+    FeatureSpec(
+        "utilisation_change_1m",
+        FeatureKind.FLOAT,
+        "Change in utilisation from the month before the as-of month to the as-of month",
+        "观察月额度使用率相对上月的变化量",
+        "utilisation_{as_of} - utilisation_{as_of - 1}, null unless both statements exist",
+        RiskTrend.AUTO,
+    ),
+    FeatureSpec(
         "months_delinquent_6m",
         FeatureKind.INT,
         "Number of statements in the window with days past due above 0",

@@ -309,6 +309,10 @@ def _monthly_measures(as_of_index: int) -> list[pl.Expr]:
         .then((bill - previous_bill + paid).clip(lower_bound=0))
         .otherwise(None)
         .alias("spend"),
+        pl.when(previous_bill > 0)
+        .then(paid == 0)
+        .otherwise(None)
+        .alias("no_payment"),
         pl.when(previous_min_due.is_not_null())
         .then(paid < previous_min_due)
         .otherwise(None)
@@ -327,6 +331,8 @@ def _aggregate_statements(
     utilisation = pl.col("utilisation")
     spend = pl.col("spend")
     missed = pl.col("min_payment_missed")
+    no_payment = pl.col("no_payment")
+    months_before = pl.col("months_before")
     limit = pl.col("approved_limit").first()
 
     mean_abs_bill = bill.abs().mean()
@@ -343,6 +349,10 @@ def _aggregate_statements(
         _ols_slope(month_index, utilisation).alias("utilisation_trend"),
         pl.col("payment_ratio").mean().alias("payment_ratio_mean"),
         pl.col("paid_in_full").cast(pl.Float64).mean().alias("full_payment_share"),
+        pl.when(no_payment.count() > 0).then(no_payment.sum()).otherwise(None).alias("no_payment_months_6m"),
+        (utilisation.filter(months_before == 0).first() - utilisation.filter(months_before == 1).first()).alias(
+            "utilisation_change_1m"
+        ),
         (dpd > 0).sum().alias("months_delinquent_6m"),
         dpd.max().alias("worst_dpd_6m"),
         dpd.sort_by(month_index).last().alias("latest_dpd"),
