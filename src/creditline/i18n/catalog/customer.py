@@ -57,6 +57,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "额度未被您冻结，无需解除。",
         "en": "You have not frozen this line, so there is nothing to unfreeze.",
     },
+    "customer.error.risk_frozen_only": {
+        "zh": "额度已被我们风控冻结，并非您本人冻结，您无法自行解除；风控冻结只能由我们解除，如有疑问请联系我们。",
+        "en": "This line has a risk freeze placed by the lender, not a freeze of your own, so you cannot unfreeze it. Only the lender can lift a risk freeze; contact us with any questions.",
+    },
     "customer.error.unfreeze_pending": {
         "zh": "解除冻结已在处理，将于 {effective_at} 生效。",
         "en": "Your unfreeze is already scheduled and takes effect at {effective_at}.",
