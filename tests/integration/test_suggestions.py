@@ -11,7 +11,9 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +26,7 @@ from creditline.clock import FixedClock
 from creditline.errors import Conflict, InvalidInput, NotFound, PolicyViolation
 from creditline.policy import Policy, load_shipped_policy
 from creditline.service.imports import import_folder
+from creditline.service.models import train_scorecard
 from creditline.service.suggestions import accept_suggestion, prioritise, suggest, suggestion_history
 from creditline.settings import Settings
 from creditline.store.tables import bureau_reports, credit_lines, customer_flags, suggestions
@@ -71,6 +74,28 @@ def test_low_use_line_gets_decrease_range(imported: Engine, clock: FixedClock, p
     assert suggestion.direction is Direction.DECREASE
     assert (suggestion.range_low, suggestion.range_high) == (560_000, 740_000)
     assert suggestion.range_low >= suggestion.inputs["figures"]["outstanding"]
+
+
+def with_min_change(policy: Policy, fraction: str) -> Policy:
+    guardrails = policy.guardrails.model_copy(update={"min_change_fraction": Decimal(fraction)})
+    return policy.model_copy(update={"guardrails": guardrails})
+
+
+def test_increase_range_starts_at_min_change(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    suggestion = suggest(imported, "A0006", "C0006", clock.now(), ZONE, with_min_change(policy, "0.2"))
+
+    # 26,000.00 + 20 % = 31,200.00, above the 28,300.00 the need alone asks for.
+    assert suggestion.direction is Direction.INCREASE
+    assert (suggestion.range_low, suggestion.range_high) == (3_120_000, 3_770_000)
+    assert suggestion.reason_codes == ("S_NEAR_LIMIT",)
+
+
+def test_min_change_above_range_keeps_limit(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    suggestion = suggest(imported, "A0006", "C0006", clock.now(), ZONE, with_min_change(policy, "0.5"))
+
+    assert suggestion.direction is Direction.KEEP
+    assert suggestion.range_low == suggestion.range_high == 2_600_000
+    assert suggestion.reason_codes == ("S_NEAR_LIMIT", "P_MIN_CHANGE")
 
 
 def test_persistent_debt_blocks_increase(imported: Engine, clock: FixedClock, policy: Policy) -> None:
@@ -177,9 +202,9 @@ def test_accept_calls_request_with_chosen_limit(imported: Engine, clock: FixedCl
     suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
     calls: list[tuple[str, int]] = []
 
-    def request_change(suggestion: Any, limit: int) -> dict[str, int]:
+    def request_change(suggestion: Any, limit: int) -> SimpleNamespace:
         calls.append((suggestion.account_id, limit))
-        return {"new_limit": limit}
+        return SimpleNamespace(outcome="approved", adjustment_id=None)
 
     acceptance = accept_suggestion(
         imported, "A0006", "C0006", 3_000_000, clock.now(), ZONE, policy, request_change=request_change
@@ -191,6 +216,22 @@ def test_accept_calls_request_with_chosen_limit(imported: Engine, clock: FixedCl
     with pytest.raises(Conflict):
         accept_suggestion(imported, "A0006", "C0006", None, clock.now(), ZONE, policy, request_change=request_change)
     assert len(calls) == 1
+
+
+def test_declined_request_keeps_suggestion_open(imported: Engine, clock: FixedClock, policy: Policy) -> None:
+    suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
+    outcomes = iter(["declined", "partial"])
+
+    def request_change(suggestion: Any, limit: int) -> SimpleNamespace:
+        return SimpleNamespace(outcome=next(outcomes), adjustment_id=None)
+
+    declined = accept_suggestion(imported, "A0006", "C0006", None, clock.now(), ZONE, policy, request_change=request_change)
+    assert (declined.suggestion.status, declined.suggestion.accepted_at) == ("open", None)
+    assert [item.status for item in suggestion_history(imported, "A0006")] == ["open"]
+
+    partial = accept_suggestion(imported, "A0006", "C0006", None, clock.now(), ZONE, policy, request_change=request_change)
+    assert (partial.suggestion.status, partial.suggestion.accepted_limit) == ("accepted", 2_830_000)
+    assert [item.status for item in suggestion_history(imported, "A0006")] == ["accepted"]
 
 
 def test_accept_outside_range_is_rejected(imported: Engine, clock: FixedClock, policy: Policy) -> None:
@@ -296,3 +337,55 @@ def test_accept_decrease_lowers_limit(imported: Engine, clock: FixedClock, polic
     with imported.connect() as conn:
         limit = conn.scalar(select(credit_lines.c.approved_limit).where(credit_lines.c.account_id == "A0007"))
     assert limit == 740_000
+
+
+def test_api_accept_returns_change_reply(app_client: TestClient, clock: FixedClock) -> None:
+    headers = {**bearer(clock, subject="C0007", role="customer", strong_auth=True), "Accept-Language": "en"}
+    app_client.get("/v1/lines/A0007/suggestion", headers=headers)
+    response = app_client.post(
+        "/v1/lines/A0007/suggestion/accept", json={}, headers={**headers, "Idempotency-Key": "accept-decrease"}
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["suggestion"]["status"], body["suggestion"]["accepted_limit"]) == ("accepted", "7400.00")
+    reply = body["request"]
+    assert set(reply) == {
+        "action", "outcome", "request_id", "requested", "reasons", "effective_at", "data_used", "adjustment_id", "line",
+    }
+    assert (reply["action"], reply["outcome"], reply["requested"]) == ("decrease", "honoured", "7400.00")
+    assert reply["reasons"] == [{"code": "C_CUSTOMER_DECREASE", "text": "Limit lowered at your request"}]
+    assert reply["data_used"] == {"outstanding": "4000.00"}
+    assert reply["effective_at"] is None
+    assert (reply["line"]["account_id"], reply["line"]["approved_limit"]) == ("A0007", "7400.00")
+    assert reply["line"]["version"] == 2
+
+
+@pytest.fixture
+def scored_client(engine: Engine, tmp_path: Path, clock: FixedClock) -> Iterator[TestClient]:
+    # Scoring an increase needs a scorecard, and training one needs the larger portfolio.
+    import_folder(engine, write_portfolio(tmp_path / "in", 120), clock)
+    train_scorecard(engine, clock, trained_by="analyst")
+    url = engine.url.render_as_string(hide_password=False)
+    with TestClient(create_app(Settings(database_url=url), clock=clock)) as test_client:
+        yield test_client
+
+
+def test_api_declined_increase_keeps_suggestion_open(scored_client: TestClient, clock: FixedClock) -> None:
+    headers = {**bearer(clock, subject="C0006", role="customer", strong_auth=True), "Accept-Language": "en"}
+    scored_client.get("/v1/lines/A0006/suggestion", headers=headers)
+    response = scored_client.post(
+        "/v1/lines/A0006/suggestion/accept", json={}, headers={**headers, "Idempotency-Key": "accept-increase"}
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["request"]["outcome"], body["request"]["requested"]) == ("declined", "28300.00")
+    assert body["request"]["reasons"][0] == {
+        "code": "C_NO_INCREASE_AVAILABLE", "text": "Your current assessment allows no increase",
+    }
+    assert body["request"]["line"]["approved_limit"] == "26000.00"
+    assert (body["suggestion"]["status"], body["suggestion"]["accepted_at"]) == ("open", None)
+    again = scored_client.get("/v1/lines/A0006/suggestion", headers=headers).json()
+    assert again["status"] == "open"
+    assert again["action"]["body"] == {"new_limit": "28300.00"}

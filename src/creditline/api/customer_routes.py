@@ -207,7 +207,8 @@ def line_state(line: CreditLine, now: datetime) -> LineState:
     )
 
 
-def _change(reply: service.LineReply, lang: str) -> ChangePublic:
+def change_public(reply: service.LineReply, lang: str) -> ChangePublic:
+    """Return the public reply of a customer line change, reasons in ``lang`` and amounts in major units."""
     return ChangePublic(
         action=reply.action,
         outcome=reply.outcome,
@@ -263,7 +264,7 @@ def decrease(account_id: str, body: DecreaseCreate, principal: Customer, ctx: Ct
     _require_strong_auth(ctx, principal, "decrease")
     amount = parse_amount(body.new_limit, ctx.policy.currency)
     reply = service.request_decrease(ctx.engine, account_id, amount, principal.subject, ctx.clock, ctx.zone, ctx.policy)
-    return _change(reply, lang)
+    return change_public(reply, lang)
 
 
 @router.post("/lines/{account_id}/increase", response_model=ChangePublic, summary="Ask for a higher limit, decided at once")
@@ -272,7 +273,7 @@ def increase(account_id: str, body: IncreaseCreate, principal: Customer, ctx: Ct
     _require_strong_auth(ctx, principal, "increase")
     amount = parse_amount(body.requested_limit, ctx.policy.currency)
     reply = service.request_increase(ctx.engine, account_id, amount, principal.subject, ctx.clock, ctx.zone, ctx.policy)
-    return _change(reply, lang)
+    return change_public(reply, lang)
 
 
 @router.post("/lines/{account_id}/temporary-limit", response_model=ChangePublic, summary="Ask for a temporary limit")
@@ -285,21 +286,21 @@ def temporary_limit(
     reply = service.request_temporary_limit(
         ctx.engine, account_id, amount, body.expires_on, principal.subject, ctx.clock, ctx.zone, ctx.policy
     )
-    return _change(reply, lang)
+    return change_public(reply, lang)
 
 
 @router.post("/lines/{account_id}/freeze", response_model=ChangePublic, summary="Freeze one's own line at once")
 def freeze(account_id: str, principal: Customer, ctx: Ctx, lang: Locale) -> ChangePublic:
     _line_for(ctx, principal, account_id)
     _require_strong_auth(ctx, principal, "freeze")
-    return _change(service.freeze(ctx.engine, account_id, principal.subject, ctx.clock, ctx.zone), lang)
+    return change_public(service.freeze(ctx.engine, account_id, principal.subject, ctx.clock, ctx.zone), lang)
 
 
 @router.post("/lines/{account_id}/unfreeze", response_model=ChangePublic, summary="Lift one's own freeze after cooling-off")
 def unfreeze(account_id: str, principal: Customer, ctx: Ctx, lang: Locale) -> ChangePublic:
     _line_for(ctx, principal, account_id)
     _require_strong_auth(ctx, principal, "unfreeze")
-    return _change(service.unfreeze(ctx.engine, account_id, principal.subject, ctx.clock, ctx.zone, ctx.policy), lang)
+    return change_public(service.unfreeze(ctx.engine, account_id, principal.subject, ctx.clock, ctx.zone, ctx.policy), lang)
 
 
 @router.post("/lines/{account_id}/cap", response_model=ChangePublic, summary="Set one's own cap; a raise waits cooling-off")
@@ -312,14 +313,14 @@ def set_cap(account_id: str, body: CapCreate, principal: Customer, ctx: Ctx, lan
     # decides again under the lock, so a race can only ask for strong authentication needlessly.
     _require_strong_auth(ctx, principal, "cap_raise" if current is not None and cap > current else "cap_lower")
     reply = service.set_cap(ctx.engine, account_id, cap, principal.subject, ctx.clock, ctx.zone, ctx.policy)
-    return _change(reply, lang)
+    return change_public(reply, lang)
 
 
 @router.post("/lines/{account_id}/cap/remove", response_model=ChangePublic, summary="Remove one's own cap after cooling-off")
 def remove_cap(account_id: str, principal: Customer, ctx: Ctx, lang: Locale) -> ChangePublic:
     _line_for(ctx, principal, account_id)
     _require_strong_auth(ctx, principal, "cap_remove")
-    return _change(service.remove_cap(ctx.engine, account_id, principal.subject, ctx.clock, ctx.zone, ctx.policy), lang)
+    return change_public(service.remove_cap(ctx.engine, account_id, principal.subject, ctx.clock, ctx.zone, ctx.policy), lang)
 
 
 @router.post("/lines/{account_id}/alert", response_model=ChangePublic, summary="Set or clear the over-spend alert")
@@ -327,7 +328,7 @@ def set_alert(account_id: str, body: AlertCreate, principal: Customer, ctx: Ctx,
     _line_for(ctx, principal, account_id)
     _require_strong_auth(ctx, principal, "alert")
     threshold = parse_amount(body.threshold, ctx.policy.currency) if body.threshold is not None else None
-    return _change(service.set_alert(ctx.engine, account_id, threshold, principal.subject, ctx.clock, ctx.zone), lang)
+    return change_public(service.set_alert(ctx.engine, account_id, threshold, principal.subject, ctx.clock, ctx.zone), lang)
 
 
 @router.post("/lines/{account_id}/preference", response_model=ChangePublic, summary="Choose auto, ask or never")
@@ -337,14 +338,14 @@ def set_preference(account_id: str, body: PreferenceUpdate, principal: Customer,
     reply = service.set_preference(
         ctx.engine, account_id, body.increase_preference, principal.subject, ctx.clock, ctx.zone
     )
-    return _change(reply, lang)
+    return change_public(reply, lang)
 
 
 @router.post("/lines/{account_id}/balance", response_model=ChangePublic, summary="Mirror the balance from the core system")
 def sync_balance(account_id: str, body: BalanceUpdate, principal: Admin, ctx: Ctx, lang: Locale) -> ChangePublic:
     _line_for(ctx, principal, account_id)
     amount = parse_amount(body.outstanding, ctx.policy.currency)
-    return _change(service.sync_balance(ctx.engine, account_id, amount, principal.subject, ctx.clock, ctx.zone), lang)
+    return change_public(service.sync_balance(ctx.engine, account_id, amount, principal.subject, ctx.clock, ctx.zone), lang)
 
 
 @router.get("/lines/{account_id}/state", response_model=LineState, summary="The line with pending changes, now")
@@ -397,7 +398,7 @@ def accept_offer(offer_id: str, principal: Customer, ctx: Ctx, lang: Locale) -> 
     reply = offer_service.accept_offer(
         ctx.engine, offer_id, principal.subject, ctx.clock, ctx.zone, ctx.policy, customer_id=principal.subject
     )
-    return _change(reply, lang)
+    return change_public(reply, lang)
 
 
 # --- consents, income, flags ---------------------------------------------------------------------

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from creditline.api.auth import Principal, Role, ensure_line_access, require_roles
+from creditline.api.customer_routes import ChangePublic, change_public
 from creditline.api.deps import locale
 from creditline.domain.money import format_amount, parse_amount
 from creditline.domain.reasons import CATALOGUE
@@ -64,8 +65,8 @@ class SuggestionAccept(BaseModel):
 
 
 class AcceptancePublic(BaseModel):
-    suggestion: SuggestionPublic
-    request: dict[str, Any] = Field(description="The reply of the increase or decrease request that was made")
+    suggestion: SuggestionPublic = Field(description="The suggestion: accepted, or still open when the request was declined")
+    request: ChangePublic = Field(description="The reply of the increase or decrease request that was made")
 
 
 class PriorityPublic(BaseModel):
@@ -122,22 +123,6 @@ def _public(suggestion: service.Suggestion, lang: str) -> SuggestionPublic:
     )
 
 
-def _reply_dict(reply: Any) -> dict[str, Any]:
-    if isinstance(reply, BaseModel):
-        return reply.model_dump(mode="json")
-    if hasattr(reply, "__dataclass_fields__"):
-        return {name: _plain(getattr(reply, name)) for name in reply.__dataclass_fields__}
-    return {"result": _plain(reply)}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return str(value)
-
-
 @router.get("/lines/{account_id}/suggestion", response_model=SuggestionPublic, summary="This month's limit suggestion")
 def get_suggestion(account_id: str, request: Request, caller: CustomerCaller, lang: Locale) -> SuggestionPublic:
     settings = request.app.state.settings
@@ -175,7 +160,9 @@ def accept_suggestion(
         settings.zone,
         active_policy(settings),
     )
-    return AcceptancePublic(suggestion=_public(acceptance.suggestion, lang), request=_reply_dict(acceptance.request_reply))
+    return AcceptancePublic(
+        suggestion=_public(acceptance.suggestion, lang), request=change_public(acceptance.request_reply, lang)
+    )
 
 
 @router.get(

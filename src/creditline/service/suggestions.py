@@ -28,6 +28,7 @@ from creditline.clock import FixedClock
 from creditline.domain.line import IncreasePreference
 from creditline.domain.money import format_amount
 from creditline.errors import Conflict, InvalidInput, ModelNotReady, NotFound, PolicyViolation
+from creditline.policy import customer_rules
 from creditline.policy.schema import Policy
 from creditline.store import frames
 from creditline.store.registry import champion_artifact
@@ -264,6 +265,7 @@ def _make_suggestion(
         regulatory_cap=policy.regulatory_cap_per_borrower,
         max_increase_fraction=policy.guardrails.max_increase_fraction,
         max_increase_amount=policy.guardrails.max_increase_amount,
+        min_change_fraction=policy.guardrails.min_change_fraction,
         income_cap=income_cap,
         increase_blocks=tuple(blocks),
     )
@@ -466,9 +468,17 @@ def _from_row(row: Any) -> Suggestion:
 # --- turning a suggestion into a request ----------------------------------------------------
 
 
+# Request outcomes that changed the limit: an increase approved in full or in part, or a
+# decrease, which is always honoured.
+CHANGED_OUTCOMES = frozenset({customer_rules.APPROVED, customer_rules.PARTIAL, customer_rules.HONOURED})
+
+
 @dataclass(frozen=True, slots=True)
 class Acceptance:
-    """An accepted suggestion and the reply of the customer request it made."""
+    """The suggestion after an acceptance and the reply of the customer request it made.
+
+    The suggestion stays open when the request was declined.
+    """
 
     suggestion: Suggestion
     request_reply: Any
@@ -511,10 +521,12 @@ def accept_suggestion(
 ) -> Acceptance:
     """Turn this month's suggestion into the customer's own increase or decrease request.
 
-    ``request_change(suggestion, limit)`` makes the request and returns its reply; by
-    default it is the customer self-service request of :mod:`creditline.service.customer`.
-    The request decides on its own rules (an increase may still be declined); the
-    suggestion is marked accepted once the request returns.
+    ``request_change(suggestion, limit)`` makes the request and returns its reply, which
+    has an ``outcome`` and an ``adjustment_id``; by default it is the customer
+    self-service request of :mod:`creditline.service.customer`. The request decides on
+    its own rules, so an increase may still be declined. The suggestion is marked
+    accepted only when the request changed the limit; after a decline it stays open,
+    and the declined request is kept in the line's request records.
 
     Raises
     ------
@@ -531,6 +543,13 @@ def accept_suggestion(
     limit = chosen_limit(suggestion, new_limit)
     make_request = request_change or _customer_request(engine, now, zone, policy)
     reply = make_request(suggestion, limit)
+    outcome = getattr(reply, "outcome", None)
+    if outcome not in CHANGED_OUTCOMES:
+        logger.info(
+            "suggestion %s stays open: its request on line %s was %s",
+            suggestion.suggestion_id, account_id, outcome, extra={"account_id": account_id},
+        )
+        return Acceptance(suggestion=suggestion, request_reply=reply)
 
     adjustment_id = getattr(reply, "adjustment_id", None)
     with engine.begin() as conn:

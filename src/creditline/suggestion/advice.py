@@ -7,7 +7,8 @@ use between ``target_use_low`` and ``target_use_high`` of the limit:
 * increase, when next month looks pressing (predicted utilisation >= 0.9 or the pressing
   probability reaches ``pressing_probability``), capped by the product maximum, the
   regulatory cap per borrower, the policy's increase guardrails and, when the customer
-  consented and an officer verified it, the income multiple;
+  consented and an officer verified it, the income multiple, and starting no lower than
+  the policy's minimum change above the current limit;
 * decrease, when use is falling far below the limit (falling probability reaches
   ``falling_probability`` and the peak bill used less than ``low_use_share`` of it),
   floored at the outstanding balance rounded up to the decrease step and the product
@@ -15,12 +16,14 @@ use between ``target_use_low`` and ``target_use_high`` of the limit:
 * keep, otherwise, or when an increase is blocked (vulnerable customer, bureau
   enforcement, the customer's own "never" preference for an unasked suggestion, a risk freeze).
 
-Amounts are integer minor units throughout.
+Both ends of an increase or decrease range are multiples of the product's rounding
+step. Amounts are integer minor units throughout.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -72,6 +75,8 @@ class AdviceInputs:
     regulatory_cap: int | None = None
     max_increase_fraction: Decimal | None = None
     max_increase_amount: int | None = None
+    # The smallest increase the policy grants, as a fraction of the current limit.
+    min_change_fraction: Decimal = Decimal(0)
     income_cap: int | None = None  # verified income x policy multiple, only with consent
     # Reasons that rule out an increase, already decided by the caller (C_*, P_*, S_* codes).
     increase_blocks: tuple[str, ...] = ()
@@ -157,9 +162,13 @@ def _increase(inputs: AdviceInputs, rules: SuggestionRules, need: int, figures: 
             high = ceiling
             if code not in reasons:
                 reasons.append(code)
-    low = max(min(low, high), inputs.current_limit + step)
+    # An increase request below the minimum change, or off the step, is never granted.
+    smallest = inputs.current_limit + _ceil(inputs.current_limit * inputs.min_change_fraction)
+    low = max(min(low, high), round_up_to_step(max(smallest, inputs.current_limit + 1), step))
+    if inputs.current_limit < high < low:
+        reasons.append("P_MIN_CHANGE")
     if high <= inputs.current_limit or low > high:
-        # Every cap sits at or below the current limit: nothing to suggest upwards.
+        # The caps or the minimum change leave nothing to suggest upwards.
         return Advice(Direction.KEEP, inputs.current_limit, inputs.current_limit, tuple(reasons), figures)
     return Advice(Direction.INCREASE, low, high, tuple(reasons), figures)
 
@@ -167,14 +176,20 @@ def _increase(inputs: AdviceInputs, rules: SuggestionRules, need: int, figures: 
 def _decrease(inputs: AdviceInputs, rules: SuggestionRules, need: int, figures: dict[str, int | float]) -> Advice | None:
     floor = max(round_up_to_step(max(inputs.outstanding, 0), inputs.decrease_step), inputs.minimum_limit)
     step = inputs.rounding_step
-    low = max(round_up_to_step(_over(need, rules.target_use_high), step), floor)
+    low = round_up_to_step(max(_over(need, rules.target_use_high), floor), step)
     high = max(round_up_to_step(_over(need, rules.target_use_low), step), low)
-    high = min(high, inputs.current_limit - step)
+    high = min(high, round_down_to_step(inputs.current_limit - 1, step))
     if low > high:
         return None
     return Advice(Direction.DECREASE, low, high, ("S_LOW_USE",), figures)
 
 
+def _ceil(amount: Decimal) -> int:
+    """Return ``amount`` rounded up to whole minor units."""
+    return math.ceil(amount)
+
+
 def _over(amount: int, fraction: Decimal) -> int:
     """Return ``amount / fraction`` rounded up to whole minor units."""
-    return int(-(-Decimal(amount) // fraction))
+    # Decimal's // truncates towards zero, so the negated floor division would round down.
+    return _ceil(Decimal(amount) / fraction)
