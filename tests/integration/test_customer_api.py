@@ -3,13 +3,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 
 from creditline.clock import FixedClock
 from creditline.service.imports import import_folder
 from creditline.service.ledger import verify
 from creditline.service.models import train_scorecard
-from creditline.store.tables import notices
+from creditline.store.tables import notices, offers
 from tests.access import app_client, bearer
 from tests.factories import write_portfolio
 
@@ -130,3 +130,87 @@ def test_income_verified_by_officer(client, clock: FixedClock) -> None:  # type:
     verified = post(client, f"/v1/income/{declaration_id}/verify", officer, {"verified": True, "comment": "ok"})
     assert verified.json()["status"] == "verified"
     assert verified.json()["reviewed_by"] == "officer-1"
+
+
+def test_temporary_limit_reply_is_utc(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    body = {"amount": "3000.00", "expires_on": "2026-12-10"}
+    response = post(client, "/v1/lines/A0001/temporary-limit", customer(clock, strong=True), body)
+    assert response.status_code == 200
+    # The limit counts through 10 December in Shanghai, so it stops at 16:00 UTC that day.
+    assert response.json()["effective_at"] == "2026-12-10T16:00:00Z"
+    assert response.json()["line"]["temporary_expires_at"] == "2026-12-10T16:00:00Z"
+
+
+def closed_offer(engine: Engine, clock: FixedClock, offer_id: str, **values: object) -> None:
+    row = {
+        "offer_id": offer_id, "account_id": "A0001", "customer_id": "C0001", "currency": "CNY",
+        "old_limit": 1_500_000, "offered_limit": 1_800_000, "reason_codes": ["S_NEAR_LIMIT"], "inputs": {},
+        "created_at": clock.now() - timedelta(days=40), "expires_at": clock.now() - timedelta(days=10),
+        "status": "open", **values,
+    }
+    with engine.begin() as conn:
+        conn.execute(insert(offers).values(**row))
+
+
+@pytest.mark.parametrize(
+    ("status", "zh", "en"),
+    [
+        ("accepted", "提额邀请 O-1 已被接受，不能再接受。", "Offer O-1 is accepted and can no longer be accepted."),
+        ("open", "提额邀请 O-1 已过期，不能再接受。", "Offer O-1 is expired and can no longer be accepted."),
+    ],
+)
+def test_closed_offer_status_in_locale(client, engine: Engine, clock: FixedClock, status: str, zh: str, en: str) -> None:  # type: ignore[no-untyped-def]
+    closed_offer(engine, clock, "O-1", status=status)
+    headers = customer(clock, strong=True)
+    in_chinese = post(client, "/v1/offers/O-1/accept", {**headers, "Accept-Language": "zh"})
+    in_english = post(client, "/v1/offers/O-1/accept", headers)
+    assert in_chinese.status_code == 409
+    assert in_chinese.json()["detail"] == zh
+    assert in_english.json()["detail"] == en
+
+
+def test_blocked_increase_records_data_read(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    officer = bearer(clock, subject="officer-1", role="officer")
+    assert post(client, "/v1/customers/C0001/flags", officer, {"flag": "student", "active": True}).status_code == 200
+    reply = post(client, "/v1/lines/A0001/increase", customer(clock, strong=True), {"requested_limit": "22000.00"})
+    assert reply.json()["outcome"] == "declined"
+    expected = {
+        "statements_as_of": "2026-11-01",
+        "statement_months": ["2026-06-01", "2026-07-01", "2026-08-01", "2026-09-01", "2026-10-01", "2026-11-01"],
+        "months_past_due": [],
+        "birth_year": 1971,
+        "flags": ["student"],
+        "risk_frozen": False,
+        "customer_frozen": False,
+        "outstanding": "6300.00",
+        "risk_band": None,
+    }
+    assert reply.json()["data_used"] == expected
+    history = client.get("/v1/lines/A0001/history", headers=customer(clock)).json()
+    assert history[0]["kind"] == "increase_declined"
+    assert history[0]["data_used"] == expected
+
+
+def test_frozen_increase_records_freeze(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    assert post(client, "/v1/lines/A0001/freeze", customer(clock)).status_code == 200
+    reply = post(client, "/v1/lines/A0001/increase", customer(clock, strong=True), {"requested_limit": "22000.00"})
+    assert [reason["code"] for reason in reply.json()["reasons"]] == ["C_CUSTOMER_FROZEN"]
+    assert reply.json()["data_used"]["customer_frozen"] is True
+    assert reply.json()["data_used"]["statements_as_of"] == "2026-11-01"
+
+
+def test_unfreeze_of_risk_freeze_names_it(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    risk_system = bearer(clock, subject="risk-engine", role="service")
+    frozen = post(client, "/v1/lines/A0001/risk-actions", risk_system, {"action": "freeze", "reason_codes": ["R_FRAUD"]})
+    assert frozen.status_code == 200
+    headers = customer(clock, strong=True)
+    in_english = post(client, "/v1/lines/A0001/unfreeze", headers)
+    in_chinese = post(client, "/v1/lines/A0001/unfreeze", {**headers, "Accept-Language": "zh"})
+    assert in_english.status_code == 409
+    assert in_english.json()["detail"] == (
+        "This line has a risk freeze placed by the lender, not a freeze of your own, so you cannot unfreeze it. "
+        "Only the lender can lift a risk freeze; contact us with any questions."
+    )
+    assert in_chinese.json()["detail"] == (
+        "额度已被我们风控冻结，并非您本人冻结，您无法自行解除；风控冻结只能由我们解除，如有疑问请联系我们。"
+    )

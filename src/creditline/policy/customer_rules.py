@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -73,8 +73,8 @@ def month_bounds(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 def end_of_local_day(day: date, zone: ZoneInfo) -> datetime:
-    """Return the instant a limit "valid until ``day``" stops counting: the next local midnight."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    """Return the instant a limit "valid until ``day``" stops counting: the next local midnight, in UTC."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
 
 
 def check_increase_allowed(

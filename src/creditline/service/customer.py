@@ -218,21 +218,15 @@ def _blocking_reasons(
     return reasons
 
 
-def _blocking_data(conn: Connection, line: CreditLine, now: datetime, statement_rows: list[Any]) -> dict[str, Any]:
+def _blocking_data(line: CreditLine, now: datetime, statement_rows: list[Any], facts: _CustomerFacts) -> dict[str, Any]:
     """Return what :func:`_blocking_reasons` read, by name, for the record of a blocked request."""
-    birth_year = conn.scalar(select(customers.c.birth_year).where(customers.c.customer_id == line.customer_id))
-    flags = conn.scalars(
-        select(customer_flags.c.flag).where(
-            customer_flags.c.customer_id == line.customer_id, customer_flags.c.cleared_at.is_(None)
-        )
-    )
     months = sorted(row.statement_month for row in statement_rows)
     return {
         "statements_as_of": months[-1].isoformat() if months else None,
         "statement_months": [month.isoformat() for month in months],
         "months_past_due": sorted(row.statement_month.isoformat() for row in statement_rows if row.dpd > 0),
-        "birth_year": birth_year,
-        "flags": sorted(flags),
+        "birth_year": facts.birth_year,
+        "flags": sorted(facts.active_flags),
         "risk_frozen": line.risk_frozen,
         "customer_frozen": line.customer_frozen_at(now),
         "outstanding": format_amount(line.outstanding, line.currency),
@@ -436,7 +430,7 @@ def request_increase(
         if blocking:
             # A blocked request reads nothing beyond the blocking rules' inputs, so the record shows those.
             inputs = rules.IncreaseInputs(current.approved_limit, None, {}, None)
-            data_used: dict[str, Any] = _blocking_data(conn, current, now, statement_rows)
+            data_used: dict[str, Any] = _blocking_data(current, now, statement_rows, facts)
             model_version = None
         else:
             inputs, data_used, model_version = _increase_inputs(conn, current, policy, now, statement_rows, facts)

@@ -21,7 +21,6 @@ from creditline.domain.adjustment import Channel
 from creditline.domain.line import CreditLine
 from creditline.domain.money import format_amount
 from creditline.errors import Conflict, NotFound, PolicyViolation
-from creditline.i18n import translate
 from creditline.policy import Policy
 from creditline.service.customer import LineReply, _blocking_reasons, _limit_change, _reason_list, _statement_rows
 from creditline.service.customer import render_customer_notice
@@ -123,7 +122,8 @@ def accept_offer(
             raise NotFound(kind="offer", ident=offer_id)
         current = lock_line(conn, offer.account_id)
         if offer.status != OPEN:
-            raise Conflict("customer.error.offer_closed", offer_id=offer_id, status=translate(f"customer.status.{offer.status}", "en"))
+            # The error renders the status in the caller's language from its catalogue key.
+            raise Conflict("customer.error.offer_closed", offer_id=offer_id, status_key=f"customer.status.{offer.status}")
         if current.approved_limit != offer.old_limit:
             raise Conflict(
                 "customer.error.offer_stale", offer_id=offer_id,
