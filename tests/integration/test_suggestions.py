@@ -389,3 +389,19 @@ def test_api_declined_increase_keeps_suggestion_open(scored_client: TestClient, 
     again = scored_client.get("/v1/lines/A0006/suggestion", headers=headers).json()
     assert again["status"] == "open"
     assert again["action"]["body"] == {"new_limit": "28300.00"}
+
+
+def test_api_accepting_increase_needs_strong_auth(scored_client: TestClient, clock: FixedClock) -> None:
+    strong = {**bearer(clock, subject="C0006", role="customer", strong_auth=True), "Accept-Language": "en"}
+    weak = {**bearer(clock, subject="C0006", role="customer", strong_auth=False), "Accept-Language": "en"}
+    suggestion = scored_client.get("/v1/lines/A0006/suggestion", headers=strong).json()
+    assert suggestion["direction"] == "increase"
+
+    response = scored_client.post(
+        "/v1/lines/A0006/suggestion/accept", json={}, headers={**weak, "Idempotency-Key": "accept-weak"}
+    )
+
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("This action (increase) needs strong authentication")
+    after = scored_client.get("/v1/lines/A0006/suggestion", headers=strong).json()
+    assert after["status"] == "open"

@@ -159,6 +159,7 @@ def accept_suggestion(
         request.app.state.clock.now(),
         settings.zone,
         active_policy(settings),
+        strong_auth=caller.strong_auth,
     )
     return AcceptancePublic(
         suggestion=_public(acceptance.suggestion, lang), request=change_public(acceptance.request_reply, lang)

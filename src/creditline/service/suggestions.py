@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from creditline.clock import FixedClock
 from creditline.domain.line import IncreasePreference
 from creditline.domain.money import format_amount
-from creditline.errors import Conflict, InvalidInput, ModelNotReady, NotFound, PolicyViolation
+from creditline.errors import Conflict, Forbidden, InvalidInput, ModelNotReady, NotFound, PolicyViolation
 from creditline.policy import customer_rules
 from creditline.policy.schema import Policy
 from creditline.store import frames
@@ -518,8 +518,13 @@ def accept_suggestion(
     policy: Policy,
     *,
     request_change: Callable[[Suggestion, int], Any] | None = None,
+    strong_auth: bool | None = None,
 ) -> Acceptance:
     """Turn this month's suggestion into the customer's own increase or decrease request.
+
+    ``strong_auth`` is the caller's strong-authentication flag. When given, the policy's
+    ``customer.require_strong_auth_for`` applies to the request exactly as on the
+    increase and decrease endpoints, so accepting a suggestion is no way around it.
 
     ``request_change(suggestion, limit)`` makes the request and returns its reply, which
     has an ``outcome`` and an ``adjustment_id``; by default it is the customer
@@ -534,9 +539,14 @@ def accept_suggestion(
         When the line is not the customer's or has no suggestion this month.
     Conflict
         When the suggestion was already accepted.
+    Forbidden
+        When the request needs strong authentication and ``strong_auth`` is False.
     """
     with engine.connect() as conn:
         suggestion = current_suggestion(conn, account_id, customer_id, now, zone)
+    action = "increase" if suggestion.direction is Direction.INCREASE else "decrease"
+    if strong_auth is False and action in policy.customer.require_strong_auth_for:
+        raise Forbidden("customer.error.strong_auth", action=action)
     if suggestion.status == "accepted":
         when = suggestion.accepted_at.isoformat() if suggestion.accepted_at else "-"
         raise Conflict("suggestion.error.already_accepted", when=when)
