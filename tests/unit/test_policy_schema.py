@@ -352,8 +352,8 @@ SCHEMA_ERRORS: list[tuple[str, str, Any, str]] = [
         "unknown feature",
         "utilisation",
         {"feature": "utilization_mean_6m", "edges": [0.3, 0.7]},
-        'utilisation.feature = "utilization_mean_6m"; expected one of: utilisation_latest, utilisation_max_6m, '
-        "utilisation_mean_6m, utilisation_trend.",
+        'utilisation.feature = "utilization_mean_6m"; expected one of: utilisation_change_1m, utilisation_latest, '
+        "utilisation_max_6m, utilisation_mean_6m, utilisation_trend.",
     ),
     (
         "edges not increasing",
