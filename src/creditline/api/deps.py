@@ -16,9 +16,13 @@ def connection(request: Request) -> Iterator[Connection]:
         yield conn
 
 
-def locale(request: Request) -> str:
+# The dependencies without I/O are coroutines, so FastAPI calls them on the event loop
+# instead of handing each one to its thread pool.
+
+
+async def locale(request: Request) -> str:
     return str(request.state.locale)
 
 
-def clock(request: Request) -> Clock:
+async def clock(request: Request) -> Clock:
     return request.app.state.clock  # type: ignore[no-any-return]
