@@ -13,7 +13,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import Engine, select
+from starlette.concurrency import run_in_threadpool
 
 from creditline.api.auth import Principal, Role, ensure_line_access, require_roles
 from creditline.api.deps import locale
@@ -28,6 +29,7 @@ from creditline.service import income as income_service
 from creditline.service import offers as offer_service
 from creditline.service.flags import set_flag
 from creditline.service.history import line_history
+from creditline.service.lines import line_from_row
 from creditline.service.policies import active_policy
 from creditline.store.tables import credit_lines
 
@@ -233,7 +235,12 @@ class Context:
         self.policy: Policy = active_policy(app.state.settings)
 
 
-Ctx = Annotated[Context, Depends(Context)]
+async def _context(request: Request) -> Context:
+    # A coroutine, so FastAPI builds the context on the event loop and not in its thread pool.
+    return Context(request)
+
+
+Ctx = Annotated[Context, Depends(_context)]
 
 
 def _line_for(ctx: Context, principal: Principal, account_id: str) -> Any:
@@ -349,13 +356,19 @@ def sync_balance(account_id: str, body: BalanceUpdate, principal: Admin, ctx: Ct
 
 
 @router.get("/lines/{account_id}/state", response_model=LineState, summary="The line with pending changes, now")
-def state(account_id: str, principal: CustomerOrStaff, ctx: Ctx) -> LineState:
-    from creditline.service.lines import line_from_row
-
-    _line_for(ctx, principal, account_id)
-    with ctx.engine.connect() as conn:
-        row = conn.execute(select(credit_lines).where(credit_lines.c.account_id == account_id)).one()
+async def state(account_id: str, principal: CustomerOrStaff, ctx: Ctx) -> LineState:
+    # A frequent request: one thread-pool hand-off reads the whole line, which the
+    # ownership check then uses as well.
+    row = await run_in_threadpool(_read_line, ctx.engine, account_id)
+    if row is None:
+        raise NotFound(kind="line", ident=account_id)
+    ensure_line_access(principal, row.customer_id, account_id)
     return line_state(line_from_row(row), ctx.clock.now())
+
+
+def _read_line(engine: Engine, account_id: str) -> Any:
+    with engine.connect() as conn:
+        return conn.execute(select(credit_lines).where(credit_lines.c.account_id == account_id)).first()
 
 
 @router.get("/lines/{account_id}/history", response_model=list[HistoryEntry], summary="Everything that happened to the line")
