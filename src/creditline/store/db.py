@@ -53,7 +53,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_recycle", 1800)
     # Sized for one API worker process: FastAPI runs sync routes on up to 40 threads, and
     # with the default pool of 5 a loaded worker opened and closed overflow connections
-    # continuously (178 new server sessions in 10 s of benchmarks/api_load.py traffic).
+    # continuously (178 new server sessions in 10 s of benchmarks/wrk/mixed.lua traffic).
     # Two or three workers stay below PostgreSQL's default max_connections of 100.
     kwargs.setdefault("pool_size", 24)
     kwargs.setdefault("max_overflow", 8)
