@@ -320,7 +320,8 @@ def walk_records(walk: Walkthrough) -> None:
     c0054 = Caller("C0054", "customer")
     suggestion = walk.call("This month's suggestion", "GET", "/v1/lines/A0054/suggestion", c0054)
     action = suggestion.get("action") or {}
-    walk.call("Accept the suggestion", "POST", "/v1/lines/A0054/suggestion/accept", c0054, action.get("body", {}))
+    walk.call("Accept the suggestion", "POST", "/v1/lines/A0054/suggestion/accept",
+              Caller("C0054", "customer", strong_auth=True), action.get("body", {}))
     walk.call("Ask again in the same month", "GET", "/v1/lines/A0054/suggestion", c0054)
 
     walk.section("Consents")
