@@ -32,7 +32,7 @@ from creditline.settings import Settings
 from creditline.store.tables import bureau_reports, credit_lines, customer_flags, suggestions
 from creditline.suggestion.advice import Direction
 from tests.access import bearer
-from tests.factories import write_portfolio
+from tests.factories import write_policy, write_portfolio
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
@@ -371,37 +371,71 @@ def scored_client(engine: Engine, tmp_path: Path, clock: FixedClock) -> Iterator
         yield test_client
 
 
-def test_api_declined_increase_keeps_suggestion_open(scored_client: TestClient, clock: FixedClock) -> None:
+@pytest.fixture
+def banded_client(engine: Engine, tmp_path: Path, clock: FixedClock) -> Iterator[TestClient]:
+    # The synthetic policy's bands fit this portfolio's scores, so some lines can be raised.
+    import_folder(engine, write_portfolio(tmp_path / "in", 120), clock)
+    train_scorecard(engine, clock, trained_by="analyst")
+    url = engine.url.render_as_string(hide_password=False)
+    settings = Settings(database_url=url, policy_path=write_policy(tmp_path / "policy"))
+    with TestClient(create_app(settings, clock=clock)) as test_client:
+        yield test_client
+
+
+def test_api_no_increase_suggested_beyond_decision(scored_client: TestClient, clock: FixedClock) -> None:
+    # A0006 presses against its limit, but its risk band allows no increase a request
+    # would be granted, so the suggestion keeps the limit instead of inviting a decline.
     headers = {**bearer(clock, subject="C0006", role="customer", strong_auth=True), "Accept-Language": "en"}
-    scored_client.get("/v1/lines/A0006/suggestion", headers=headers)
+    suggestion = scored_client.get("/v1/lines/A0006/suggestion", headers=headers).json()
+    assert suggestion["direction"] == "keep"
+    assert (suggestion["range_low"], suggestion["range_high"]) == ("26000.00", "26000.00")
+
     response = scored_client.post(
         "/v1/lines/A0006/suggestion/accept", json={}, headers={**headers, "Idempotency-Key": "accept-increase"}
     )
 
-    assert response.status_code == 200
-    body = response.json()
-    assert (body["request"]["outcome"], body["request"]["requested"]) == ("declined", "28300.00")
-    assert body["request"]["reasons"][0] == {
-        "code": "C_NO_INCREASE_AVAILABLE", "text": "Your current assessment allows no increase",
-    }
-    assert body["request"]["line"]["approved_limit"] == "26000.00"
-    assert (body["suggestion"]["status"], body["suggestion"]["accepted_at"]) == ("open", None)
+    assert response.status_code == 422
     again = scored_client.get("/v1/lines/A0006/suggestion", headers=headers).json()
     assert again["status"] == "open"
-    assert again["action"]["body"] == {"new_limit": "28300.00"}
 
 
-def test_api_accepting_increase_needs_strong_auth(scored_client: TestClient, clock: FixedClock) -> None:
-    strong = {**bearer(clock, subject="C0006", role="customer", strong_auth=True), "Accept-Language": "en"}
-    weak = {**bearer(clock, subject="C0006", role="customer", strong_auth=False), "Accept-Language": "en"}
-    suggestion = scored_client.get("/v1/lines/A0006/suggestion", headers=strong).json()
-    assert suggestion["direction"] == "increase"
+def _increase_suggestion(client: TestClient, clock: FixedClock) -> tuple[str, str]:
+    for index in range(1, 121):
+        customer_id, account_id = f"C{index:04d}", f"A{index:04d}"
+        headers = {**bearer(clock, subject=customer_id, role="customer", strong_auth=True), "Accept-Language": "en"}
+        if client.get(f"/v1/lines/{account_id}/suggestion", headers=headers).json().get("direction") == "increase":
+            return customer_id, account_id
+    raise AssertionError("no line of the synthetic portfolio is suggested an increase")
+
+
+def test_api_accepted_increase_is_granted(banded_client: TestClient, clock: FixedClock) -> None:
+    scored_client = banded_client
+    customer_id, account_id = _increase_suggestion(scored_client, clock)
+    headers = {**bearer(clock, subject=customer_id, role="customer", strong_auth=True), "Accept-Language": "en"}
+    suggestion = scored_client.get(f"/v1/lines/{account_id}/suggestion", headers=headers).json()
 
     response = scored_client.post(
-        "/v1/lines/A0006/suggestion/accept", json={}, headers={**weak, "Idempotency-Key": "accept-weak"}
+        f"/v1/lines/{account_id}/suggestion/accept", json={}, headers={**headers, "Idempotency-Key": "accept-granted"}
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["request"]["outcome"] in ("approved", "partial")
+    assert body["request"]["line"]["approved_limit"] == suggestion["range_low"]
+    assert body["suggestion"]["status"] == "accepted"
+
+
+def test_api_accepting_increase_needs_strong_auth(banded_client: TestClient, clock: FixedClock) -> None:
+    scored_client = banded_client
+    customer_id, account_id = _increase_suggestion(scored_client, clock)
+    strong = {**bearer(clock, subject=customer_id, role="customer", strong_auth=True), "Accept-Language": "en"}
+    weak = {**bearer(clock, subject=customer_id, role="customer", strong_auth=False), "Accept-Language": "en"}
+
+    response = scored_client.post(
+        f"/v1/lines/{account_id}/suggestion/accept", json={}, headers={**weak, "Idempotency-Key": "accept-weak"}
     )
 
     assert response.status_code == 403
     assert response.json()["detail"].startswith("This action (increase) needs strong authentication")
-    after = scored_client.get("/v1/lines/A0006/suggestion", headers=strong).json()
+    after = scored_client.get(f"/v1/lines/{account_id}/suggestion", headers=strong).json()
     assert after["status"] == "open"

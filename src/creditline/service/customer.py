@@ -399,6 +399,19 @@ def _adjustment_id(decision: LineDecision) -> str | None:
     return decision.adjustment.adjustment_id if decision.adjustment is not None else None
 
 
+def increase_ceiling(conn: Connection, line: CreditLine, policy: Policy, now: datetime) -> rules.IncreaseCeiling:
+    """Return the highest limit an increase request on ``line`` could be granted now.
+
+    It reads the same snapshot, consents, income and other limits as
+    :func:`request_increase` and applies the same ceiling, but records nothing, so a
+    suggestion can stay within what a request would be given.
+    """
+    statement_rows = _statement_rows(conn, line.account_id)
+    facts = _customer_facts(conn, line, policy.currency)
+    inputs, _, _ = _increase_inputs(conn, line, policy, now, statement_rows, facts)
+    return rules.increase_ceiling(policy, inputs)
+
+
 def request_increase(
     engine: Engine, account_id: str, requested_limit: int, actor: str, clock: Clock, zone: ZoneInfo, policy: Policy
 ) -> LineReply:

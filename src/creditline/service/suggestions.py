@@ -249,6 +249,7 @@ def _make_suggestion(
             income_cap = int(income * policy.income.max_limit_to_monthly_income)
             sources.append("income")
 
+    decision_ceiling, ceiling_reasons = _decision_ceiling(conn, line, policy, now, blocks)
     inputs = AdviceInputs(
         current_limit=line.approved_limit,
         outstanding=line.outstanding,
@@ -268,9 +269,32 @@ def _make_suggestion(
         min_change_fraction=policy.guardrails.min_change_fraction,
         income_cap=income_cap,
         increase_blocks=tuple(blocks),
+        decision_ceiling=decision_ceiling,
+        decision_ceiling_reasons=ceiling_reasons,
     )
     advice = advise(inputs, rules)
     return _suggestion_from(advice, line, now, period, requested, policy, model, inputs, sources)
+
+
+def _decision_ceiling(
+    conn: Any, line: Any, policy: Policy, now: datetime, blocks: list[str]
+) -> tuple[int | None, tuple[str, ...]]:
+    """Return the limit an increase request would be granted now, or None when unknown.
+
+    Blocked customers get no increase suggestion anyway, and a line without a scored
+    profile has no ceiling to compare with; both return None.
+    """
+    if blocks:
+        return None, ()
+    from creditline.service.customer import increase_ceiling
+    from creditline.service.lines import line_from_row
+
+    domain_line = line if hasattr(line, "active_temporary_limit") else line_from_row(line)
+    try:
+        ceiling = increase_ceiling(conn, domain_line, policy, now)
+    except (ModelNotReady, NotFound):
+        return None, ()
+    return ceiling.limit, tuple(ceiling.reason_codes)
 
 
 def _suggestion_from(

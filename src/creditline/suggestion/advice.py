@@ -80,6 +80,9 @@ class AdviceInputs:
     income_cap: int | None = None  # verified income x policy multiple, only with consent
     # Reasons that rule out an increase, already decided by the caller (C_*, P_*, S_* codes).
     increase_blocks: tuple[str, ...] = ()
+    # The highest limit an increase request would be granted now, and the reasons bounding it.
+    decision_ceiling: int | None = None
+    decision_ceiling_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,11 @@ def _increase(inputs: AdviceInputs, rules: SuggestionRules, need: int, figures: 
         ceilings.append((inputs.current_limit + inputs.max_increase_amount, "P_GUARD_MAX_INCREASE"))
     if inputs.income_cap is not None:
         ceilings.append((inputs.income_cap, "P_CAP_INCOME"))
+    if inputs.decision_ceiling is not None:
+        # Never suggest more than the increase decision would grant: the risk band's matrix
+        # factor, caps and guardrails, as a request would meet them.
+        code = inputs.decision_ceiling_reasons[0] if inputs.decision_ceiling_reasons else "P_UNCHANGED"
+        ceilings.append((inputs.decision_ceiling, code))
     for ceiling, code in ceilings:
         ceiling = round_down_to_step(ceiling, step)
         if high > ceiling:
