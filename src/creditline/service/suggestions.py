@@ -615,7 +615,7 @@ def _customer_request(engine: Engine, now: datetime, zone: tzinfo, policy: Polic
         function = getattr(self_service, name, None)
         if function is None:
             raise Conflict("suggestion.error.request_unavailable")
-        # The self-service functions read the time from a clock; this one stands at ``now``.
+        # The self-service functions read the time from a clock, so this one is fixed at ``now``.
         return function(engine, suggestion.account_id, limit, suggestion.customer_id, FixedClock(now), zone, policy)
 
     return request
