@@ -423,6 +423,7 @@ def test_api_accepted_increase_is_granted(banded_client: TestClient, clock: Fixe
     assert body["request"]["outcome"] in ("approved", "partial")
     assert body["request"]["line"]["approved_limit"] == suggestion["range_low"]
     assert body["suggestion"]["status"] == "accepted"
+    assert body["suggestion"]["accepted_limit"] == body["request"]["line"]["approved_limit"]
 
 
 def test_api_accepting_increase_needs_strong_auth(banded_client: TestClient, clock: FixedClock) -> None:

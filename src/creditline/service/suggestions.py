@@ -586,6 +586,9 @@ def accept_suggestion(
         return Acceptance(suggestion=suggestion, request_reply=reply)
 
     adjustment_id = getattr(reply, "adjustment_id", None)
+    # After a partial approval the line got less than was asked; record what it got.
+    granted_line = getattr(reply, "line", None)
+    limit = getattr(granted_line, "approved_limit", limit)
     with engine.begin() as conn:
         written = conn.execute(
             update(suggestions)
