@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from rich.console import Console
 
 from creditline import logs
@@ -136,11 +135,9 @@ def _first_line(error: BaseException) -> str:
 
 
 def _safe_database_url(ctx: Context) -> str:
-    raw = ctx.database_url or Settings.from_environment().database_url
-    try:
-        return make_url(raw).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return raw
+    from creditline.store.db import masked_url
+
+    return masked_url(ctx.database_url or Settings.from_environment().database_url)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 """``creditline demo``: the whole review journey on the real Taiwan card portfolio."""
 
-
 import os
 import time
 from dataclasses import replace
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from creditline.clock import SystemClock
+from creditline.store.db import masked_url
 
 if TYPE_CHECKING:
     from creditline.cli import Context
@@ -56,7 +56,7 @@ def run_demo(ctx: "Context", workdir: Path, from_path: Path | None) -> None:
             Path(f"{database}{suffix}").unlink(missing_ok=True)
         ctx.database_url = f"sqlite:///{database.resolve()}"
         settings = replace(settings, database_url=ctx.database_url)
-    ctx.out.print(t("cli.demo.database", url=_safe_url(settings.database_url)))
+    ctx.out.print(t("cli.demo.database", url=masked_url(settings.database_url)))
 
     timings: dict[str, float] = {}
     marks = {"at": time.perf_counter(), "name": ""}
@@ -152,10 +152,4 @@ def _require_empty_database(engine: object, url: str) -> None:
     with engine.connect() as conn:  # type: ignore[attr-defined]
         lines = conn.scalar(select(func.count()).select_from(credit_lines))
     if lines:
-        raise Conflict("demo.error.database_not_empty", url=_safe_url(url), lines=f"{lines:,}")
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+        raise Conflict("demo.error.database_not_empty", url=masked_url(url), lines=f"{lines:,}")

@@ -154,3 +154,18 @@ def test_ask_preference_makes_offer_to_accept(client, engine: Engine, clock: Fix
         new_limit = conn.scalar(select(adjustments.c.new_limit).where(adjustments.c.account_id == raised.account_id))
     assert new_limit == raised.proposed_limit
     assert verify(engine).ok
+
+
+def test_line_read_agrees_with_state(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    headers = customer(clock, "C0002")
+    assert post(client, "/v1/lines/A0002/freeze", headers, key="agree-freeze").status_code == 200
+    assert post(client, "/v1/lines/A0002/unfreeze", headers, key="agree-unfreeze").status_code == 200
+    clock.advance(timedelta(hours=25))
+
+    line = client.get("/v1/lines/A0002", headers=customer(clock, "C0002")).json()
+    state = client.get("/v1/lines/A0002/state", headers=customer(clock, "C0002")).json()
+
+    assert line["customer_frozen"] is False
+    assert state["customer_frozen"] is False
+    assert line["available"] == state["available"]
+    assert line["customer_cap"] == state["customer_cap"]

@@ -18,9 +18,10 @@ from starlette.concurrency import run_in_threadpool
 
 from creditline.api.auth import Principal, Role, ensure_line_access, require_roles
 from creditline.api.deps import locale
+from creditline.api.schemas import ReasonPublic
+from creditline.api.views import reasons
 from creditline.domain.line import CreditLine
 from creditline.domain.money import format_amount, parse_amount
-from creditline.domain.reasons import reason_text
 from creditline.errors import Forbidden, NotFound
 from creditline.policy import Policy
 from creditline.service import consents as consent_service
@@ -94,11 +95,6 @@ class FlagUpdate(BaseModel):
     active: bool
 
 
-class ReasonOut(BaseModel):
-    code: str
-    text: str
-
-
 class LineState(BaseModel):
     account_id: str
     currency: str
@@ -124,7 +120,7 @@ class ChangePublic(BaseModel):
     outcome: str | None
     request_id: str | None
     requested: str | None
-    reasons: list[ReasonOut]
+    reasons: list[ReasonPublic]
     effective_at: datetime | None
     data_used: dict[str, Any]
     adjustment_id: str | None
@@ -136,7 +132,7 @@ class OfferPublic(BaseModel):
     account_id: str
     old_limit: str
     offered_limit: str
-    reasons: list[ReasonOut]
+    reasons: list[ReasonPublic]
     created_at: datetime
     expires_at: datetime
     status: str
@@ -169,16 +165,12 @@ class HistoryEntry(BaseModel):
     decided_by: str | None
     old_limit: str | None
     new_limit: str | None
-    reasons: list[ReasonOut]
+    reasons: list[ReasonPublic]
     data_used: dict[str, Any]
     seq: int | None
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _reasons(codes: list[str], lang: str) -> list[ReasonOut]:
-    return [ReasonOut(code=code, text=reason_text(code, lang)) for code in codes]
 
 
 def _money(minor: int | None, currency: str) -> str | None:
@@ -216,7 +208,7 @@ def change_public(reply: service.LineReply, lang: str) -> ChangePublic:
         outcome=reply.outcome,
         request_id=reply.request_id,
         requested=_money(reply.requested, reply.line.currency),
-        reasons=_reasons(reply.reason_codes, lang),
+        reasons=reasons(reply.reason_codes, lang),
         effective_at=reply.effective_at,
         data_used=reply.inputs,
         adjustment_id=reply.adjustment_id,
@@ -380,7 +372,7 @@ def history(account_id: str, principal: CustomerOrStaff, ctx: Ctx, lang: Locale)
         HistoryEntry(
             at=entry.at, kind=entry.kind, channel=entry.channel, decided_by=entry.decided_by,
             old_limit=_money(entry.old_limit, entry.currency), new_limit=_money(entry.new_limit, entry.currency),
-            reasons=_reasons(entry.reason_codes, lang), data_used=entry.data_used, seq=entry.seq,
+            reasons=reasons(entry.reason_codes, lang), data_used=entry.data_used, seq=entry.seq,
         )
         for entry in entries
     ]
@@ -392,7 +384,7 @@ def history(account_id: str, principal: CustomerOrStaff, ctx: Ctx, lang: Locale)
 def _offer(view: offer_service.OfferView, lang: str) -> OfferPublic:
     return OfferPublic(
         offer_id=view.offer_id, account_id=view.account_id, old_limit=format_amount(view.old_limit, view.currency),
-        offered_limit=format_amount(view.offered_limit, view.currency), reasons=_reasons(view.reason_codes, lang),
+        offered_limit=format_amount(view.offered_limit, view.currency), reasons=reasons(view.reason_codes, lang),
         created_at=view.created_at, expires_at=view.expires_at, status=view.status,
     )
 

@@ -36,11 +36,13 @@ def line_public(row: Any, now: datetime) -> LinePublic:
         approved_limit=money(line.approved_limit),
         temporary_limit=money(active_temporary),
         temporary_expires_at=line.temporary_expires_at if active_temporary else None,
-        customer_cap=money(line.customer_cap) if line.customer_cap is not None else None,
+        # The cap and the customer's freeze as in force at ``now``: a scheduled cap change or
+        # unfreeze takes effect at its time, as in the derived limit and available credit.
+        customer_cap=money(cap) if (cap := line.customer_cap_at(now)) is not None else None,
         effective_limit=money(line.effective_limit(now)),
         outstanding=money(line.outstanding),
         available=money(line.available(now)),
-        customer_frozen=line.customer_frozen,
+        customer_frozen=line.customer_frozen_at(now),
         risk_frozen=line.risk_frozen,
         increase_preference=str(line.increase_preference),
         version=line.version,
