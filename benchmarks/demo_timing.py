@@ -2,7 +2,7 @@
 
 Usage::
 
-    CREDITLINE_DATA_HOME=../shared/data .venv/bin/python benchmarks/demo_timing.py --runs 3
+    CREDITLINE_DATA_HOME=/path/to/datasets .venv/bin/python benchmarks/demo_timing.py --runs 3
 
 Each run uses a fresh work folder and SQLite file (or the database named by
 CREDITLINE_DATABASE_URL). Prints a Markdown table of the median and range of each step's

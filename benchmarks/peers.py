@@ -704,7 +704,7 @@ def main() -> int:
     seconds = time.perf_counter() - started
 
     targets = check_targets(results)
-    command = "CREDITLINE_DATA_HOME=../shared/data .venv/bin/python benchmarks/peers.py --write-docs"
+    command = "CREDITLINE_DATA_HOME=/path/to/datasets .venv/bin/python benchmarks/peers.py --write-docs"
     print(results_markdown(datasets, results, targets, "en", command, seconds))
     if args.write_docs:
         for language, path in DOCS.items():
