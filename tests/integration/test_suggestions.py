@@ -1,7 +1,7 @@
 """Limit suggestions through the service and the API, on SQLite and PostgreSQL.
 
 The synthetic portfolio of tests.factories has six months of statements ending in
-November 2026; the clock stands on 4 December 2026 (Asia/Shanghai). Line A0006 uses
+November 2026; the clock is fixed at 4 December 2026 (Asia/Shanghai). Line A0006 uses
 about 80 % of its limit and repays in full, A0007 about 20 %, and every fourth line pays
 5 % of its bill and runs late.
 """
@@ -84,7 +84,7 @@ def with_min_change(policy: Policy, fraction: str) -> Policy:
 def test_increase_range_starts_at_min_change(imported: Engine, clock: FixedClock, policy: Policy) -> None:
     suggestion = suggest(imported, "A0006", "C0006", clock.now(), ZONE, with_min_change(policy, "0.2"))
 
-    # 26,000.00 + 20 % = 31,200.00, above the 28,300.00 the need alone asks for.
+    # 26,000.00 + 20 % = 31,200.00, above the 28,300.00 the need alone calls for.
     assert suggestion.direction is Direction.INCREASE
     assert (suggestion.range_low, suggestion.range_high) == (3_120_000, 3_770_000)
     assert suggestion.reason_codes == ("S_NEAR_LIMIT",)

@@ -1,7 +1,7 @@
 """SQL export of a scorecard: structure of the statement in every dialect.
 
 The statement is run against PostgreSQL in tests/integration/test_export_sql_pg.py;
-this module also holds the scorecards and profiles that test shares.
+this module also contains the scorecards and profiles that test shares.
 """
 
 from __future__ import annotations

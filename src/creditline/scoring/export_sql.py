@@ -41,7 +41,7 @@ DIALECTS = ("postgresql", "hive", "spark")
 
 @dataclass(frozen=True, slots=True)
 class Dialect:
-    """How one SQL dialect spells identifiers, literals, types and the NaN test."""
+    """Spelling of identifiers, literals, types and the NaN test in one SQL dialect."""
 
     name: str
     identifier_quote: str

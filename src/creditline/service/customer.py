@@ -585,8 +585,8 @@ def unfreeze(engine: Engine, account_id: str, actor: str, clock: Clock, zone: Zo
     Raises
     ------
     Conflict
-        When the customer's own freeze is not in force (the message says so when only a
-        risk freeze is), or its end is already scheduled.
+        When the customer's own freeze is not in force, or its end is already scheduled.
+        When only the lender's risk freeze is in force, the message names it.
     """
 
     def decide(line: CreditLine, now: datetime) -> tuple[LineDecision, datetime]:

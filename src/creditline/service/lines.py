@@ -46,7 +46,7 @@ MUTABLE_FIELDS = (
 
 @dataclass(slots=True)
 class LineDecision:
-    """What a decision function wants written for one line.
+    """The writes a decision function requests for one line.
 
     ``line`` is the new state (or the unchanged one when nothing changes). ``events`` are
     (event type, payload) pairs in order; their replay must turn the old state into
