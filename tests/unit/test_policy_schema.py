@@ -521,3 +521,14 @@ def test_one_edge_gets_low_and_high() -> None:
 
     assert parse(document).utilisation.bucket_names == ("low", "high")
 
+
+
+def test_copy_with_changes_gets_its_own_version_tag() -> None:
+    policy = parse(policy_document())
+    original = policy.version_tag  # computed and cached before the copy
+
+    changed_copy = policy.model_copy(update={"version": "other"})
+
+    assert changed_copy.version_tag.startswith(f"{policy.id}@other:")
+    assert changed_copy.content_hash != policy.content_hash
+    assert policy.version_tag == original

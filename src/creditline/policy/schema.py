@@ -12,11 +12,12 @@ Every failed check raises a :class:`pydantic_core.PydanticCustomError` whose typ
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar
 
@@ -501,12 +502,22 @@ class Policy(_Section):
         """Return the canonical JSON text: sorted keys, no whitespace, UTF-8 safe."""
         return json.dumps(self.to_document(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
-    @property
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Policy:
+        """Copy the policy; the copy computes its own hash and version tag, which ``update`` may change."""
+        copy = super().model_copy(update=update, deep=deep)
+        for cached in ("content_hash", "version_tag"):
+            copy.__dict__.pop(cached, None)
+        return copy
+
+    @functools.cached_property
     def content_hash(self) -> str:
-        """SHA-256 of :meth:`to_json`, hex; comments and layout of the file do not change it."""
+        """SHA-256 of :meth:`to_json`, hex; comments and layout of the file do not change it.
+
+        Cached: the policy is frozen, and every decision records it.
+        """
         return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
 
-    @property
+    @functools.cached_property
     def version_tag(self) -> str:
         """``id@version:hash12``, recorded with every decision the policy makes."""
         return f"{self.id}@{self.version}:{self.content_hash[:12]}"
