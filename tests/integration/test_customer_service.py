@@ -105,6 +105,21 @@ def test_withdrawn_income_consent_declines(portfolio: Engine, clock: FixedClock)
     assert "income" in reply.inputs["consents_missing"]
 
 
+def test_income_granted_again_after_withdrawal_counts(portfolio: Engine, clock: FixedClock) -> None:
+    consents.withdraw_consent(portfolio, "C0001", "income", clock)
+    clock.advance(timedelta(minutes=1))
+    consents.grant_consent(portfolio, "C0001", "income", "limit decisions", clock)
+    clock.advance(timedelta(minutes=1))
+    consents.withdraw_consent(portfolio, "C0001", "bureau", clock)
+
+    reply = customer.request_increase(portfolio, "A0001", 2_200_000, "C0001", clock, ZONE, POLICY)
+
+    assert reply.inputs["income_source"] == "lender_record"
+    assert reply.inputs["consents_used"] == ["income"]
+    assert "bureau" in reply.inputs["consents_missing"]
+    assert "income" not in reply.inputs["consents_missing"]
+
+
 def test_unverified_income_does_not_count(portfolio: Engine, clock: FixedClock) -> None:
     declared = income.declare_income(portfolio, "C0001", 10_000_000, "payslip-1", "CNY", clock)
     with portfolio.connect() as conn:

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, case, exists, func, insert, literal_column, select, update
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from creditline.clock import Clock
 from creditline.policy.customer_rules import CONSENT_CATEGORIES
@@ -83,6 +85,47 @@ def states_from(imported: set[str], rows: list[Any]) -> list[ConsentState]:
                 ConsentState(category, row.withdrawn_at is None, row.purpose, row.granted_at, row.withdrawn_at, "record")
             )
     return states
+
+
+def newest_record_states(customer_id: ColumnElement[Any]) -> ScalarSelect[Any]:
+    """Build a scalar subquery of the newest record's state per category of ``customer_id`` (a column).
+
+    It yields text such as ``"income:active,bureau:withdrawn"`` (None without records),
+    for :func:`active_from_states`, so that a decision reads consents in the same
+    statement as the rest of its data.
+    """
+    newer = consents.alias("newer_consent")
+    state = case((consents.c.withdrawn_at.is_(None), "active"), else_="withdrawn")
+    return (
+        select(func.aggregate_strings(consents.c.category + ":" + state, literal_column("','")))
+        .where(
+            consents.c.customer_id == customer_id,
+            ~exists().where(
+                newer.c.customer_id == consents.c.customer_id,
+                newer.c.category == consents.c.category,
+                newer.c.granted_at > consents.c.granted_at,
+            ),
+        )
+        .scalar_subquery()
+    )
+
+
+def active_from_states(imported: set[str], states: str | None) -> set[str]:
+    """Return the active categories from the imported ones and :func:`newest_record_states` text.
+
+    A category with a record follows its newest record; two records granted at the same
+    instant with different states count as withdrawn. Other categories follow the import.
+    """
+    recorded: dict[str, bool] = {}
+    for part in (states or "").split(","):
+        category, _, state = part.partition(":")
+        if category:
+            recorded[category] = recorded.get(category, True) and state == "active"
+    return {
+        category
+        for category in CONSENT_CATEGORIES
+        if recorded.get(category, category in imported)
+    }
 
 
 def active_categories(conn: Connection, customer_id: str) -> set[str]:

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, bindparam, case, func, insert, select
+from sqlalchemy import Connection, Engine, bindparam, case, func, insert, literal_column, or_, select
 
 from creditline.clock import Clock
 from creditline.policy import customer_rules as rules
@@ -28,11 +28,19 @@ from creditline.domain.reasons import CATALOGUE, reason_text
 from creditline.errors import Conflict, InvalidInput, NotFound, PolicyViolation
 from creditline.i18n import LOCALES, translate
 from creditline.policy import Policy
-from creditline.service.consents import consent_records, parse_imported, states_from
+from creditline.service.consents import active_from_states, newest_record_states, parse_imported
 from creditline.service.income import choose_income, newest_verified_income
-from creditline.service.lines import LineDecision, change_line, lock_line, new_adjustment_id
-from creditline.service.snapshots import current_snapshot
-from creditline.store.tables import credit_lines, customer_flags, customer_requests, customers, notices, statements
+from creditline.service.lines import LineDecision, change_line, line_from_row, lock_line, new_adjustment_id
+from creditline.service.snapshots import SNAPSHOT_COLUMNS, SNAPSHOT_PREFIX, Snapshot, current_snapshot, stored_snapshot
+from creditline.store.tables import (
+    credit_lines,
+    customer_flags,
+    customer_requests,
+    customers,
+    notices,
+    profile_snapshots,
+    statements,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -98,43 +106,87 @@ def render_customer_notice(kind: str, line: CreditLine, zone: ZoneInfo, **params
 # share one round trip.
 
 _requests = customer_requests.c
-_OWN_CHANGES = select(
-    func.count(
-        case(
-            (
-                _requests.kind.in_(OWN_CHANGE_KINDS)
-                & _requests.outcome.in_(CHANGED_OUTCOMES)
-                & (_requests.created_at >= bindparam("month_start"))
-                & (_requests.created_at < bindparam("month_end")),
-                1,
+
+
+# A separator written into the SQL text: a plain "," would be a post-compiled parameter,
+# which makes SQLAlchemy render the statement again on every execution.
+_COMMA = literal_column("','")
+# Fixed values are compared with "=" and not IN for the same reason.
+
+
+def _own_change_columns(account_id: Any) -> tuple[Any, Any]:
+    """Scalar subqueries of ``account_id``'s own changes this month and its last own decrease."""
+    changes = select(
+        func.count(
+            case(
+                (
+                    or_(*(_requests.kind == kind for kind in OWN_CHANGE_KINDS))
+                    & or_(*(_requests.outcome == outcome for outcome in CHANGED_OUTCOMES))
+                    & (_requests.created_at >= bindparam("month_start"))
+                    & (_requests.created_at < bindparam("month_end")),
+                    1,
+                )
             )
         )
-    ).label("changes_this_month"),
-    func.max(
-        case(((_requests.kind == "decrease") & (_requests.outcome == rules.HONOURED), _requests.created_at))
-    ).label("last_decrease"),
-).where(_requests.account_id == bindparam("account_id"))
+    ).where(_requests.account_id == account_id)
+    last_decrease = select(
+        func.max(case(((_requests.kind == "decrease") & (_requests.outcome == rules.HONOURED), _requests.created_at)))
+    ).where(_requests.account_id == account_id)
+    return (
+        changes.scalar_subquery().label("changes_this_month"),
+        last_decrease.scalar_subquery().label("last_decrease"),
+    )
+
+
+def _fact_columns(customer_id: Any, account_id: Any) -> tuple[Any, ...]:
+    """The customer's data the rules read, as columns beside ``customers`` (see :class:`_CustomerFacts`)."""
+    other_line = credit_lines.alias("other_line")
+    return (
+        customers.c.customer_id.label("customer_row"),
+        customers.c.birth_year,
+        customers.c.consents.label("imported_consents"),
+        customers.c.monthly_income.label("imported_income"),
+        newest_verified_income(customer_id).label("verified_income"),
+        select(func.aggregate_strings(customer_flags.c.flag, _COMMA))
+        .where(customer_flags.c.customer_id == customer_id, customer_flags.c.cleared_at.is_(None))
+        .scalar_subquery()
+        .label("active_flags"),
+        select(func.coalesce(func.sum(other_line.c.approved_limit), 0))
+        .where(
+            other_line.c.customer_id == customer_id,
+            other_line.c.account_id != account_id,
+            other_line.c.currency == bindparam("currency"),
+        )
+        .scalar_subquery()
+        .label("other_limits"),
+        newest_record_states(customer_id).label("consent_states"),
+    )
+
 
 _STATEMENTS = select(statements).where(statements.c.account_id == bindparam("account_id"))
 
-_CUSTOMER_FACTS = select(
-    customers.c.birth_year,
-    customers.c.consents,
-    customers.c.monthly_income,
-    newest_verified_income(customers.c.customer_id).label("verified_income"),
-    select(func.aggregate_strings(customer_flags.c.flag, ","))
-    .where(customer_flags.c.customer_id == customers.c.customer_id, customer_flags.c.cleared_at.is_(None))
-    .scalar_subquery()
-    .label("active_flags"),
-    select(func.coalesce(func.sum(credit_lines.c.approved_limit), 0))
-    .where(
-        credit_lines.c.customer_id == customers.c.customer_id,
-        credit_lines.c.account_id != bindparam("account_id"),
-        credit_lines.c.currency == bindparam("currency"),
+_CUSTOMER_FACTS = select(*_fact_columns(customers.c.customer_id, bindparam("account_id"))).where(
+    customers.c.customer_id == bindparam("customer_id")
+)
+
+# Everything an increase decision reads except the statements, in one round trip: the line
+# (locked on PostgreSQL), its own changes this month, its holder's data and consents, and
+# its stored profile snapshot with the champion's version.
+_INCREASE_CONTEXT = (
+    select(
+        credit_lines,
+        *_own_change_columns(credit_lines.c.account_id),
+        *_fact_columns(credit_lines.c.customer_id, credit_lines.c.account_id),
+        *SNAPSHOT_COLUMNS,
     )
-    .scalar_subquery()
-    .label("other_limits"),
-).where(customers.c.customer_id == bindparam("customer_id"))
+    .select_from(
+        credit_lines.outerjoin(customers, customers.c.customer_id == credit_lines.c.customer_id).outerjoin(
+            profile_snapshots, profile_snapshots.c.account_id == credit_lines.c.account_id
+        )
+    )
+    .where(credit_lines.c.account_id == bindparam("account_id"))
+)
+_INCREASE_CONTEXT_LOCKED = _INCREASE_CONTEXT.with_for_update(of=credit_lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,31 +204,44 @@ class _CustomerFacts:
     verified_income: int | None = None
     active_flags: tuple[str, ...] = ()
     other_limits: int = 0
+    consent_states: str | None = None  # see consents.newest_record_states
+
+    @property
+    def consented(self) -> set[str]:
+        """The data categories decisions may use now."""
+        return active_from_states(parse_imported(self.imported_consents), self.consent_states)
+
+
+def _facts_from(row: Any) -> _CustomerFacts:
+    """Build the facts from a row with :func:`_fact_columns`."""
+    if row is None or row.customer_row is None:
+        return _CustomerFacts(found=False)
+    return _CustomerFacts(
+        found=True,
+        birth_year=row.birth_year,
+        imported_consents=row.imported_consents,
+        imported_income=row.imported_income,
+        verified_income=row.verified_income,
+        active_flags=tuple(row.active_flags.split(",")) if row.active_flags else (),
+        other_limits=int(row.other_limits or 0),
+        consent_states=row.consent_states,
+    )
 
 
 def _customer_facts(conn: Connection, line: CreditLine, currency: str) -> _CustomerFacts:
     row = conn.execute(
         _CUSTOMER_FACTS, {"customer_id": line.customer_id, "account_id": line.account_id, "currency": currency}
     ).first()
-    if row is None:
-        return _CustomerFacts(found=False)
-    return _CustomerFacts(
-        found=True,
-        birth_year=row.birth_year,
-        imported_consents=row.consents,
-        imported_income=row.monthly_income,
-        verified_income=row.verified_income,
-        active_flags=tuple(row.active_flags.split(",")) if row.active_flags else (),
-        other_limits=int(row.other_limits or 0),
-    )
+    return _facts_from(row)
 
 
-def _own_change_counts(conn: Connection, account_id: str, now: datetime, zone: ZoneInfo) -> tuple[int, datetime | None]:
-    start, end = rules.month_bounds(now, zone)
-    row = conn.execute(_OWN_CHANGES, {"account_id": account_id, "month_start": start, "month_end": end}).one()
+def _own_changes_from(row: Any, now: datetime) -> tuple[int, datetime | None]:
+    """Return the own changes this month and the last own decrease from a row with :func:`_own_change_columns`."""
     last_decrease = row.last_decrease
+    if last_decrease is not None and not isinstance(last_decrease, datetime):
+        # func.max bypasses the column type on SQLite, which returns the stored UTC text.
+        last_decrease = datetime.fromisoformat(last_decrease)
     if last_decrease is not None and last_decrease.tzinfo is None:
-        # func.max bypasses the column type on SQLite, which returns naive UTC text.
         last_decrease = last_decrease.replace(tzinfo=now.tzinfo)
     return int(row.changes_this_month or 0), last_decrease
 
@@ -234,16 +299,22 @@ def _blocking_data(line: CreditLine, now: datetime, statement_rows: list[Any], f
 
 
 def _increase_inputs(
-    conn: Connection, line: CreditLine, policy: Policy, now: datetime, statement_rows: list[Any], facts: _CustomerFacts
+    conn: Connection,
+    line: CreditLine,
+    policy: Policy,
+    now: datetime,
+    statement_rows: list[Any],
+    facts: _CustomerFacts,
+    snapshot_read: tuple[Snapshot | None, str | None] | None = None,
 ) -> tuple[rules.IncreaseInputs, dict[str, Any], str]:
-    snapshot = current_snapshot(conn, line, statement_rows, now)
+    """Return the rule's inputs, the data used by name, and the model version.
+
+    ``snapshot_read`` is the stored snapshot and champion version when already read.
+    """
+    snapshot = current_snapshot(conn, line, statement_rows, now, prefetched=snapshot_read)
     if not facts.found:
         raise NotFound(kind="customer", ident=line.customer_id)
-    consented = {
-        state.category
-        for state in states_from(parse_imported(facts.imported_consents), consent_records(conn, line.customer_id))
-        if state.active
-    }
+    consented = facts.consented
     if "income" in consented:
         income, income_source = choose_income(facts.verified_income, facts.imported_income)
     else:
@@ -430,15 +501,23 @@ def request_increase(
         When ``requested_limit`` is not above the current limit or not on the step.
     """
     now = clock.now()
+    month_start, month_end = rules.month_bounds(now, zone)
     with engine.begin() as conn:
-        current = lock_line(conn, account_id)
-        count, last_decrease = _own_change_counts(conn, account_id, now, zone)
+        query = _INCREASE_CONTEXT_LOCKED if conn.dialect.name == "postgresql" else _INCREASE_CONTEXT
+        row = conn.execute(
+            query,
+            {"account_id": account_id, "currency": policy.currency, "month_start": month_start, "month_end": month_end},
+        ).first()
+        if row is None:
+            raise NotFound(kind="line", ident=account_id)
+        current = line_from_row(row)
+        count, last_decrease = _own_changes_from(row, now)
         rules.check_increase_allowed(
             now=now, zone=zone, policy=policy, own_changes_this_month=count, last_own_decrease_at=last_decrease,
             temporary_active=current.active_temporary_limit(now) > 0,
         )
         statement_rows = _statement_rows(conn, account_id)
-        facts = _customer_facts(conn, current, policy.currency)
+        facts = _facts_from(row)
         blocking = _blocking_reasons(conn, current, policy, now, zone, statement_rows, facts)
         if blocking:
             # A blocked request reads nothing beyond the blocking rules' inputs, so the record shows those.
@@ -446,7 +525,10 @@ def request_increase(
             data_used: dict[str, Any] = _blocking_data(current, now, statement_rows, facts)
             model_version = None
         else:
-            inputs, data_used, model_version = _increase_inputs(conn, current, policy, now, statement_rows, facts)
+            snapshot_read = (stored_snapshot(row, SNAPSHOT_PREFIX), row.champion_version)
+            inputs, data_used, model_version = _increase_inputs(
+                conn, current, policy, now, statement_rows, facts, snapshot_read
+            )
         outcome = rules.decide_increase(policy, requested_limit, inputs, blocking)
         data_used["risk_band"] = outcome.risk_band
         adjustment_id = None if outcome.outcome == rules.DECLINED else new_adjustment_id()

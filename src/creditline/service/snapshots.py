@@ -83,18 +83,38 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _from_row(row: Any) -> Snapshot:
-    features = dict(row.features)
+def stored_snapshot(row: Any, prefix: str = "") -> Snapshot | None:
+    """Return the snapshot held in ``row``'s ``profile_snapshots`` columns, or None when they are empty.
+
+    ``prefix`` is prepended to each column name, for rows where the snapshot was read
+    with labelled columns beside other tables (see :data:`SNAPSHOT_COLUMNS`).
+    """
+    model_version = getattr(row, prefix + "model_version")
+    if model_version is None:
+        return None
+    features = dict(getattr(row, prefix + "features"))
     return Snapshot(
         account_id=row.account_id,
-        as_of_month=row.as_of_month,
-        model_version=row.model_version,
+        as_of_month=getattr(row, prefix + "as_of_month"),
+        model_version=model_version,
         approved_limit=int(features.pop("_approved_limit")),
         features=features,
-        score=row.score,
-        pd=row.pd,
-        risk_reasons=tuple(row.risk_reasons),
+        score=getattr(row, prefix + "score"),
+        pd=getattr(row, prefix + "pd"),
+        risk_reasons=tuple(getattr(row, prefix + "risk_reasons")),
     )
+
+
+SNAPSHOT_PREFIX = "snapshot_"
+# The snapshot's columns labelled with SNAPSHOT_PREFIX, and the champion's version, for a
+# caller that reads them in the same statement as the line (outer-joined on account_id).
+SNAPSHOT_COLUMNS = (
+    *(
+        profile_snapshots.c[name].label(SNAPSHOT_PREFIX + name)
+        for name in ("as_of_month", "model_version", "features", "score", "pd", "risk_reasons")
+    ),
+    _CHAMPION_VERSION.scalar_subquery().label("champion_version"),
+)
 
 
 def current_snapshot(
@@ -102,25 +122,28 @@ def current_snapshot(
     line: Any,
     statement_rows: list[Any],
     now: datetime,
+    *,
+    prefetched: tuple[Snapshot | None, str | None] | None = None,
 ) -> Snapshot:
     """Return the line's snapshot, rebuilding and storing it when it is out of date.
 
     ``line`` is the ``credit_lines`` row (or a :class:`~creditline.domain.line.CreditLine`)
     and ``statement_rows`` its ``statements`` rows; a line without statements gets a
-    snapshot with a null score.
+    snapshot with a null score. ``prefetched`` is the stored snapshot (or None) and the
+    champion's version (or None) when the caller has read them already with
+    :data:`SNAPSHOT_COLUMNS`.
     """
-    # One round trip reads the stored snapshot and the champion's version to check it against.
-    row = conn.execute(_SNAPSHOT_AND_CHAMPION, {"account_id": line.account_id}).first()
-    if row is None:
-        version = champion_version(conn)
-    elif row.champion_version is None:
+    if prefetched is None:
+        # One round trip reads the stored snapshot and the champion's version to check it against.
+        row = conn.execute(_SNAPSHOT_AND_CHAMPION, {"account_id": line.account_id}).first()
+        prefetched = (stored_snapshot(row), row.champion_version) if row is not None else (None, champion_version(conn))
+    stored, champion = prefetched
+    if champion is None:
         raise ModelNotReady()
-    else:
-        version = str(row.champion_version)
+    version = str(champion)
     newest = max((statement.statement_month for statement in statement_rows), default=None)
     newest_month = newest.replace(day=1) if newest is not None else None
-    if row is not None:
-        stored = _from_row(row)
+    if stored is not None:
         if (
             stored.model_version == version
             and stored.as_of_month == newest_month
