@@ -153,7 +153,9 @@ def _increase(inputs: AdviceInputs, rules: SuggestionRules, need: int, figures: 
     ceilings = [(inputs.maximum_limit, "P_CAP_PRODUCT")]
     if inputs.regulatory_cap is not None:
         ceilings.append((inputs.regulatory_cap, "P_CAP_REGULATORY"))
-    fraction = inputs.max_increase_fraction or rules.default_max_increase_fraction
+    fraction = inputs.max_increase_fraction
+    if fraction is None:
+        fraction = rules.default_max_increase_fraction
     ceilings.append((inputs.current_limit + int(inputs.current_limit * fraction), "P_GUARD_MAX_INCREASE"))
     if inputs.max_increase_amount is not None:
         ceilings.append((inputs.current_limit + inputs.max_increase_amount, "P_GUARD_MAX_INCREASE"))
