@@ -18,13 +18,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from sqlalchemy import Engine, func, insert, select, update
 from starlette.exceptions import StarletteDeprecationWarning
 
 from creditline.api.app import create_app
 from creditline.clock import FixedClock
 from creditline.errors import Conflict, InvalidInput, NotFound, PolicyViolation
-from creditline.policy import Policy, load_shipped_policy
+from creditline.policy import Policy, load_shipped_policy, parse_policy
 from creditline.service.imports import import_folder
 from creditline.service.models import train_scorecard
 from creditline.service.suggestions import accept_suggestion, prioritise, suggest, suggestion_history
@@ -32,7 +33,7 @@ from creditline.settings import Settings
 from creditline.store.tables import bureau_reports, credit_lines, customer_flags, suggestions
 from creditline.suggestion.advice import Direction
 from tests.access import bearer
-from tests.factories import write_policy, write_portfolio
+from tests.factories import SHIPPED_CNY_POLICY, write_policy, write_portfolio
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
@@ -96,6 +97,59 @@ def test_min_change_above_range_keeps_limit(imported: Engine, clock: FixedClock,
     assert suggestion.direction is Direction.KEEP
     assert suggestion.range_low == suggestion.range_high == 2_600_000
     assert suggestion.reason_codes == ("S_NEAR_LIMIT", "P_MIN_CHANGE")
+
+
+def shipped_policy_text_with(thresholds: dict[str, Any]) -> str:
+    """Return the shipped CNY policy file with ``thresholds`` set in customer.suggestion."""
+    document = yaml.safe_load(SHIPPED_CNY_POLICY.read_text(encoding="utf-8"))
+    document["customer"]["suggestion"].update(thresholds)
+    return yaml.safe_dump(document, sort_keys=False)
+
+
+def with_thresholds(**thresholds: Any) -> Policy:
+    return parse_policy(shipped_policy_text_with(thresholds), path="policy.yaml")
+
+
+def test_policy_targets_set_increase_range(imported: Engine, clock: FixedClock) -> None:
+    policy = with_thresholds(target_utilisation_high=0.9, target_utilisation_low=0.7)
+    suggestion = suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
+
+    # The need of 22,565.40 over 0.7 is 32,236.29, rounded up to 32,300.00 (over 0.6: 37,700.00).
+    # Over 0.9 it is below the current 26,000.00, so the low end is the 5 % minimum change.
+    assert suggestion.direction is Direction.INCREASE
+    assert (suggestion.range_low, suggestion.range_high) == (2_730_000, 3_230_000)
+    assert suggestion.inputs["figures"]["need"] == 2_256_540
+    assert suggestion.reason_codes == ("S_NEAR_LIMIT",)
+
+
+def test_policy_falling_threshold_keeps_limit(imported: Engine, clock: FixedClock) -> None:
+    # A0007's falling probability is about 0.81, above the default 0.7.
+    policy = with_thresholds(falling_probability=0.9)
+    suggestion = suggest(imported, "A0007", "C0007", clock.now(), ZONE, policy)
+
+    assert suggestion.direction is Direction.KEEP
+    assert (suggestion.range_low, suggestion.range_high) == (suggestion.current_limit, suggestion.current_limit)
+    assert suggestion.reason_codes == ("S_LIMIT_FITS",)
+
+
+def test_policy_pressing_thresholds_keep_limit(imported: Engine, clock: FixedClock) -> None:
+    # A0006's predicted utilisation is about 0.87 and its pressing probability about 0.85.
+    policy = with_thresholds(pressing_utilisation=0.95, pressing_probability=0.9)
+    suggestion = suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
+
+    assert suggestion.direction is Direction.KEEP
+    assert suggestion.reason_codes == ("S_LIMIT_FITS",)
+
+
+def test_policy_history_months_skip_short_windows(imported: Engine, clock: FixedClock) -> None:
+    # The shipped model reads five statement months, so no line has six.
+    policy = with_thresholds(min_history_months=6)
+    suggestion = suggest(imported, "A0006", "C0006", clock.now(), ZONE, policy)
+
+    assert suggestion.direction is Direction.KEEP
+    assert suggestion.reason_codes == ("C_PROFILE_UNAVAILABLE",)
+    assert "model" not in suggestion.inputs["sources"]
+    assert prioritise(imported, clock.now(), 20, zone=ZONE, policy=policy) == []
 
 
 def test_persistent_debt_blocks_increase(imported: Engine, clock: FixedClock, policy: Policy) -> None:
@@ -292,6 +346,23 @@ def test_api_returns_suggestion_in_locale(app_client: TestClient, clock: FixedCl
         "body": {"new_limit": "28300.00"},
     }
     assert body["data_used"] == ["statements", "model", "profile", "flags", "income"]
+
+
+def test_api_reads_thresholds_from_policy_file(imported: Engine, tmp_path: Path, clock: FixedClock) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(shipped_policy_text_with({"falling_probability": 0.9}), encoding="utf-8")
+    url = imported.url.render_as_string(hide_password=False)
+    headers = {**bearer(clock, subject="C0007", role="customer"), "Accept-Language": "en"}
+
+    with TestClient(create_app(Settings(database_url=url, policy_path=path), clock=clock)) as client:
+        response = client.get("/v1/lines/A0007/suggestion", headers=headers)
+
+    # With the shipped policy, A0007 (limit 20,000.00) is suggested a decrease to 5,600.00 to 7,400.00.
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["direction"], body["range_low"], body["range_high"]) == ("keep", "20000.00", "20000.00")
+    assert [reason["code"] for reason in body["reasons"]] == ["S_LIMIT_FITS"]
+    assert body["action"] is None
 
 
 def test_api_hides_other_customers_line(app_client: TestClient, clock: FixedClock) -> None:

@@ -73,6 +73,13 @@ def test_shipped_policy_loads(name: str) -> None:
     assert len(policy.version_tag.rsplit(":", 1)[1]) == 12
 
 
+@pytest.mark.parametrize("name", SHIPPED_POLICIES)
+def test_shipped_suggestion_thresholds_are_defaults(name: str) -> None:
+    thresholds = load_shipped_policy(name).customer.suggestion
+
+    assert thresholds == type(thresholds)()
+
+
 def test_taiwan_demo_policy_values() -> None:
     policy = load_shipped_policy("taiwan_demo")
 
@@ -460,6 +467,59 @@ SCHEMA_ERRORS: list[tuple[str, str, Any, str]] = [
         'guardrails.no_increase_within_months_of_delinquency = "3"; expected a whole number from 0 to 120.',
     ),
     ("chunk size zero", "approval", {"chunk_size": 0}, "approval.chunk_size = 0; expected a whole number from 1 to 100000."),
+    (
+        "suggestion probability above one",
+        "customer",
+        {"suggestion": {"pressing_probability": 1.5}},
+        "customer.suggestion.pressing_probability = 1.5; expected a number in [0, 1] with at most four decimals.",
+    ),
+    (
+        "suggestion utilisation negative",
+        "customer",
+        {"suggestion": {"low_peak_utilisation": -0.1}},
+        "customer.suggestion.low_peak_utilisation = -0.1; expected a number in [0, 1] with at most four decimals.",
+    ),
+    (
+        "suggestion target zero",
+        "customer",
+        {"suggestion": {"target_utilisation_low": 0}},
+        "customer.suggestion.target_utilisation_low = 0; expected a number in (0, 1] with at most four decimals.",
+    ),
+    (
+        "suggestion targets equal",
+        "customer",
+        {"suggestion": {"target_utilisation_high": 0.7, "target_utilisation_low": 0.7}},
+        "customer.suggestion.target_utilisation_low = 0.7; it must be below target_utilisation_high (0.7). "
+        "Lower target_utilisation_low or raise target_utilisation_high.",
+    ),
+    (
+        "suggestion targets swapped",
+        "customer",
+        {"suggestion": {"target_utilisation_high": 0.6, "target_utilisation_low": 0.8}},
+        "customer.suggestion.target_utilisation_low = 0.8; it must be below target_utilisation_high (0.6). "
+        "Lower target_utilisation_low or raise target_utilisation_high.",
+    ),
+    (
+        "suggestion low above default high",
+        "customer",
+        {"suggestion": {"target_utilisation_low": 0.9}},
+        "customer.suggestion.target_utilisation_low = 0.9; it must be below target_utilisation_high (0.8). "
+        "Lower target_utilisation_low or raise target_utilisation_high.",
+    ),
+    (
+        "suggestion history months zero",
+        "customer",
+        {"suggestion": {"min_history_months": 0}},
+        "customer.suggestion.min_history_months = 0; expected a whole number from 1 to 24.",
+    ),
+    (
+        "suggestion unknown key",
+        "customer",
+        {"suggestion": {"target_use_high": 0.8}},
+        "customer.suggestion.target_use_high is not a known key; check the spelling. Keys allowed here: "
+        "pressing_utilisation, pressing_probability, falling_probability, low_peak_utilisation, "
+        "target_utilisation_high, target_utilisation_low, min_history_months, default_max_increase_fraction.",
+    ),
 ]
 
 
@@ -496,6 +556,58 @@ def test_unknown_key_renders_in_chinese() -> None:
     assert error.render("zh") == PREFIX_ZH + (
         "approval.chunk 不是可识别的键，请检查拼写；此处允许的键：require_distinct_approver, chunk_size。"
     )
+
+
+def test_suggestion_target_order_renders_in_chinese() -> None:
+    error = rejection(changed("customer", {"suggestion": {"target_utilisation_high": 0.6, "target_utilisation_low": 0.8}}))
+
+    assert error.key == "policy.invalid.target_order"
+    assert error.render("zh") == PREFIX_ZH + (
+        "customer.suggestion.target_utilisation_low = 0.8，应低于 target_utilisation_high（0.6）；"
+        "请调低 target_utilisation_low 或调高 target_utilisation_high。"
+    )
+
+
+def test_suggestion_section_defaults_when_omitted() -> None:
+    thresholds = parse(policy_document()).customer.suggestion
+
+    assert thresholds.pressing_utilisation == Decimal("0.9")
+    assert thresholds.pressing_probability == Decimal("0.5")
+    assert thresholds.falling_probability == Decimal("0.7")
+    assert thresholds.low_peak_utilisation == Decimal("0.3")
+    assert thresholds.target_utilisation_high == Decimal("0.8")
+    assert thresholds.target_utilisation_low == Decimal("0.6")
+    assert thresholds.min_history_months == 3
+    assert thresholds.default_max_increase_fraction == Decimal("0.5")
+
+
+def test_suggestion_section_written_out_keeps_hash() -> None:
+    written = changed(
+        "customer",
+        {
+            "suggestion": {
+                "pressing_utilisation": 0.9,
+                "pressing_probability": 0.5,
+                "falling_probability": 0.7,
+                "low_peak_utilisation": 0.3,
+                "target_utilisation_high": 0.8,
+                "target_utilisation_low": 0.6,
+                "min_history_months": 3,
+                "default_max_increase_fraction": 0.5,
+            }
+        },
+    )
+
+    assert parse(written).content_hash == parse(policy_document()).content_hash
+
+
+def test_suggestion_section_reads_given_values() -> None:
+    document = changed("customer", {"suggestion": {"falling_probability": 0.95, "target_utilisation_low": 0.5}})
+    thresholds = parse(document).customer.suggestion
+
+    assert thresholds.falling_probability == Decimal("0.95")
+    assert thresholds.target_utilisation_low == Decimal("0.5")
+    assert thresholds.target_utilisation_high == Decimal("0.8")
 
 
 def test_first_error_in_field_order_is_reported() -> None:

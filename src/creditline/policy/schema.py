@@ -381,6 +381,43 @@ class Vulnerable(_Section):
     arrears_months: Annotated[int, BeforeValidator(_integer_range(0, 36))] = 6
 
 
+class SuggestionThresholds(_Section):
+    """Thresholds of the monthly limit suggestion a customer can ask for.
+
+    Next month is pressing when the predicted utilisation reaches ``pressing_utilisation``
+    or the model's pressing probability reaches ``pressing_probability``. Use is falling
+    far below the limit when the falling probability reaches ``falling_probability`` and
+    the peak bill of the window is below ``low_peak_utilisation`` of the limit. A
+    suggested range lets the customer's need use ``target_utilisation_high`` of the limit
+    at its low end and ``target_utilisation_low`` at its high end.
+    """
+
+    pressing_utilisation: Fraction = Decimal("0.9")
+    pressing_probability: Fraction = Decimal("0.5")
+    falling_probability: Fraction = Decimal("0.7")
+    low_peak_utilisation: Fraction = Decimal("0.3")
+    # The need is divided by these, so 0 is excluded.
+    target_utilisation_high: CutFactor = Decimal("0.8")
+    target_utilisation_low: CutFactor = Decimal("0.6")
+    # Statement months a line needs within the model's window (5 months for the shipped
+    # model) before it is scored. A line with fewer keeps its limit.
+    min_history_months: Annotated[int, BeforeValidator(_integer_range(1, 24))] = 3
+    # Largest suggested increase as a fraction of the current limit, used only when
+    # guardrails.max_increase_fraction is not set.
+    default_max_increase_fraction: Fraction = Decimal("0.5")
+
+    @model_validator(mode="after")
+    def _check_targets(self) -> SuggestionThresholds:
+        if self.target_utilisation_low >= self.target_utilisation_high:
+            raise _fail(
+                "target_order",
+                key="target_utilisation_low",
+                value=float(self.target_utilisation_low),
+                high=str(self.target_utilisation_high),
+            )
+        return self
+
+
 class Customer(_Section):
     """Rules for what customers do with their own line (self-service).
 
@@ -405,6 +442,7 @@ class Customer(_Section):
         default_factory=lambda: ["increase", "temporary_limit", "unfreeze", "cap_raise", "cap_remove", "offer_accept"]
     )
     vulnerable: Vulnerable = Vulnerable()
+    suggestion: SuggestionThresholds = SuggestionThresholds()
 
 
 class Policy(_Section):

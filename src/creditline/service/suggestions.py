@@ -117,9 +117,10 @@ def suggest(
     policy: Policy,
     *,
     requested: bool = True,
-    rules: SuggestionRules = SuggestionRules(),
 ) -> Suggestion:
     """Return this month's suggestion for the line, making and storing it on the first call.
+
+    The thresholds of the range rule come from the policy's ``customer.suggestion`` section.
 
     Raises
     ------
@@ -129,6 +130,7 @@ def suggest(
         When the customer already had a suggestion this month for another line.
     """
     period = calendar_period(now, zone)
+    rules = suggestion_rules(policy)
     with engine.begin() as conn:
         line = _owned_line(conn, account_id, customer_id)
         existing = _suggestion_of_period(conn, customer_id, period)
@@ -149,6 +151,21 @@ def suggest(
         extra={"account_id": account_id},
     )
     return suggestion
+
+
+def suggestion_rules(policy: Policy) -> SuggestionRules:
+    """Return the thresholds of the policy's ``customer.suggestion`` section for :func:`advise`."""
+    section = policy.customer.suggestion
+    return SuggestionRules(
+        pressing_utilisation=float(section.pressing_utilisation),
+        pressing_probability=float(section.pressing_probability),
+        falling_probability=float(section.falling_probability),
+        low_peak_utilisation=float(section.low_peak_utilisation),
+        target_utilisation_high=section.target_utilisation_high,
+        target_utilisation_low=section.target_utilisation_low,
+        min_history_months=section.min_history_months,
+        default_max_increase_fraction=section.default_max_increase_fraction,
+    )
 
 
 def suggestion_history(engine: Engine, account_id: str) -> list[Suggestion]:
@@ -640,7 +657,9 @@ def prioritise(
     One line per customer (the one with the highest need). Customers who already had a
     suggestion this month are left out. An increase need does not count for a customer
     whose preference is "never", who is below the policy's age for increases, or whose
-    window shows persistent debt or arrears. Their decrease need still counts.
+    window shows persistent debt or arrears. Their decrease need still counts. Lines with
+    fewer statement months than the policy's ``customer.suggestion.min_history_months``
+    are left out.
     """
     with engine.connect() as conn:
         lines = frames.load_lines(conn)
@@ -672,7 +691,10 @@ def prioritise(
         )
         .join(lines.select("account_id", "customer_id", "increase_preference"), on="account_id")
         .join(birth_years, on="customer_id", how="left")
-        .filter(pl.col("months") >= SuggestionRules().min_history_months, ~pl.col("customer_id").is_in(list(served)))
+        .filter(
+            pl.col("months") >= policy.customer.suggestion.min_history_months,
+            ~pl.col("customer_id").is_in(list(served)),
+        )
     )
     local_year = now.astimezone(zone).year
     increase_blocked = (

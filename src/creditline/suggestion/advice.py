@@ -2,22 +2,24 @@
 
 The customer's need is the largest of the peak bill of the window, the predicted
 next-month balance and the outstanding balance. A range is suggested that lets the need
-use between ``target_use_low`` and ``target_use_high`` of the limit:
+use between ``target_utilisation_low`` and ``target_utilisation_high`` of the limit:
 
-* increase, when next month looks pressing (predicted utilisation >= 0.9 or the pressing
-  probability reaches ``pressing_probability``), capped by the product maximum, the
+* increase, when next month looks pressing (predicted utilisation reaches
+  ``pressing_utilisation`` or the pressing probability reaches
+  ``pressing_probability``), capped by the product maximum, the
   regulatory cap per borrower, the policy's increase guardrails and, when the customer
   consented and an officer verified it, the income multiple, and starting no lower than
   the policy's minimum change above the current limit;
 * decrease, when use is falling far below the limit (falling probability reaches
-  ``falling_probability`` and the peak bill used less than ``low_use_share`` of it),
+  ``falling_probability`` and the peak bill used less than ``low_peak_utilisation`` of it),
   floored at the outstanding balance rounded up to the decrease step and the product
   minimum;
 * keep, otherwise, or when an increase is blocked (vulnerable customer, bureau
   enforcement, the customer's own "never" preference for an unasked suggestion, a risk freeze).
 
-Both ends of an increase or decrease range are multiples of the product's rounding
-step. Amounts are integer minor units throughout.
+The thresholds come from the policy's ``customer.suggestion`` section. Both ends of an
+increase or decrease range are multiples of the product's rounding step. Amounts are
+integer minor units throughout.
 """
 
 from __future__ import annotations
@@ -38,21 +40,20 @@ class Direction(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SuggestionRules:
-    """Thresholds of the suggestion rule; fractions of the limit or probabilities in [0, 1].
+    """Thresholds of the suggestion rule, from the policy's ``customer.suggestion`` section.
 
-    NOTE: these defaults are not yet part of the policy file's ``customer`` section, so a
-    lender cannot change them without a code change.
+    Utilisations are fractions of the limit. Probabilities and fractions are in [0, 1].
     """
 
-    pressing_probability: float = 0.5
-    pressing_utilisation: float = 0.9
-    falling_probability: float = 0.7
-    low_use_share: float = 0.3
-    target_use_high: Decimal = Decimal("0.8")  # the low end of the range: need uses 80 %
-    target_use_low: Decimal = Decimal("0.6")  # the high end of the range: need uses 60 %
-    min_history_months: int = 3
+    pressing_utilisation: float
+    pressing_probability: float
+    falling_probability: float
+    low_peak_utilisation: float
+    target_utilisation_high: Decimal  # the low end of the range: the need uses this share
+    target_utilisation_low: Decimal  # the high end of the range
+    min_history_months: int
     # Increase cap when the policy's guardrails set none.
-    default_max_increase_fraction: Decimal = Decimal("0.5")
+    default_max_increase_fraction: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,7 @@ def need_amount(inputs: AdviceInputs) -> int:
     return max(peak, predicted, inputs.outstanding, 0)
 
 
-def advise(inputs: AdviceInputs, rules: SuggestionRules = SuggestionRules()) -> Advice:
+def advise(inputs: AdviceInputs, rules: SuggestionRules) -> Advice:
     """Suggest a limit range for one line.
 
     Returns
@@ -133,7 +134,7 @@ def advise(inputs: AdviceInputs, rules: SuggestionRules = SuggestionRules()) -> 
     falling = (
         inputs.falling_probability is not None
         and inputs.falling_probability >= rules.falling_probability
-        and peak_share < rules.low_use_share
+        and peak_share < rules.low_peak_utilisation
     )
     if pressing:
         if inputs.increase_blocks:
@@ -146,8 +147,8 @@ def advise(inputs: AdviceInputs, rules: SuggestionRules = SuggestionRules()) -> 
 
 def _increase(inputs: AdviceInputs, rules: SuggestionRules, need: int, figures: dict[str, int | float]) -> Advice:
     step = inputs.rounding_step
-    low = round_up_to_step(_over(need, rules.target_use_high), step)
-    high = round_up_to_step(_over(need, rules.target_use_low), step)
+    low = round_up_to_step(_over(need, rules.target_utilisation_high), step)
+    high = round_up_to_step(_over(need, rules.target_utilisation_low), step)
     reasons = ["S_NEAR_LIMIT"]
 
     ceilings = [(inputs.maximum_limit, "P_CAP_PRODUCT")]
@@ -186,8 +187,8 @@ def _increase(inputs: AdviceInputs, rules: SuggestionRules, need: int, figures: 
 def _decrease(inputs: AdviceInputs, rules: SuggestionRules, need: int, figures: dict[str, int | float]) -> Advice | None:
     floor = max(round_up_to_step(max(inputs.outstanding, 0), inputs.decrease_step), inputs.minimum_limit)
     step = inputs.rounding_step
-    low = round_up_to_step(max(_over(need, rules.target_use_high), floor), step)
-    high = max(round_up_to_step(_over(need, rules.target_use_low), step), low)
+    low = round_up_to_step(max(_over(need, rules.target_utilisation_high), floor), step)
+    high = max(round_up_to_step(_over(need, rules.target_utilisation_low), step), low)
     high = min(high, round_down_to_step(inputs.current_limit - 1, step))
     if low > high:
         return None

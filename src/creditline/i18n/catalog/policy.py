@@ -134,6 +134,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": _PREFIX_ZH + "{field} = {value}，min_score 应严格低于上一等级的 {previous}。",
         "en": _PREFIX_EN + "{field} = {value}; min_score must be strictly lower than the previous band's {previous}.",
     },
+    "policy.invalid.target_order": {
+        "zh": _PREFIX_ZH + "{field} = {value}，应低于 target_utilisation_high（{high}）；请调低 target_utilisation_low 或调高 target_utilisation_high。",
+        "en": _PREFIX_EN + "{field} = {value}; it must be below target_utilisation_high ({high}). Lower target_utilisation_low or raise target_utilisation_high.",
+    },
     "policy.invalid.matrix_missing": {
         "zh": _PREFIX_ZH + "缺少 {field}：额度系数矩阵须为每个风险等级和每个使用率分段给出系数。",
         "en": _PREFIX_EN + "{field} is missing: the limit factor matrix needs a factor for every risk band and utilisation bucket.",
