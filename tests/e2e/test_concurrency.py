@@ -97,12 +97,12 @@ def test_conflicting_requests_match_ledger(server: str, engine: Engine, clock: F
     assert set(statuses) <= {200, 201, 202, 409, 422}, statuses
     assert statuses[200] + statuses[201] + statuses[202] > 0
 
-    # A retry that arrives while its first request is still running gets 409 "in flight";
-    # once the first is done, every retry must replay its stored reply exactly.
+    # A retry that arrives while its first request is still running waits for it and then
+    # replays its reply; every retry must get exactly the first reply.
+    assert not [text for _, _, _, text in results if "idempotency-in_flight" in text]
     first_reply: dict[str, tuple[int, str]] = {}
     for _, key, status, text in results:
-        if "idempotency-in_flight" not in text:
-            assert first_reply.setdefault(key, (status, text)) == (status, text), f"retry of {key} differs"
+        assert first_reply.setdefault(key, (status, text)) == (status, text), f"retry of {key} differs"
     for item in plan[90:]:
         _, key, status, text = send(server, item)
         assert (status, text) == first_reply[key], f"retry of {key} did not replay the first reply"
@@ -132,3 +132,48 @@ def test_conflicting_requests_match_ledger(server: str, engine: Engine, clock: F
 def _changed_limit(text: str) -> bool:
     body = json.loads(text)
     return body.get("result", "applied") == "applied" and body.get("outcome") not in ("declined", "unchanged")
+
+
+def waiting_backends(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ).scalar_one()
+        )
+
+
+def wait_for_waiting_backends(engine: Engine, count: int) -> None:
+    deadline = time.monotonic() + 20
+    while waiting_backends(engine) < count:
+        if time.monotonic() > deadline:
+            pytest.fail(f"fewer than {count} requests waited for a lock within 20 s")
+        time.sleep(0.02)
+
+
+def test_same_key_while_first_runs_waits_and_replays(server: str, engine: Engine, clock: FixedClock) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("needs row locks that a test can hold: PostgreSQL only")
+    customer = bearer(clock, subject="C0001", role="customer", strong_auth=True)
+    item = ("decrease", customer, {"new_limit": "15000.00"}, "same-key")
+
+    with ThreadPoolExecutor(max_workers=2) as pool, engine.connect() as blocker:
+        # Hold the line's row lock, so the first request claims its key and then waits.
+        blocker.execute(select(credit_lines).where(credit_lines.c.account_id == ACCOUNT).with_for_update())
+        first = pool.submit(send, server, item)
+        wait_for_waiting_backends(engine, 1)
+        # The retry waits for the first request's claim of the key to commit or roll back.
+        retry = pool.submit(send, server, item)
+        wait_for_waiting_backends(engine, 2)
+        blocker.rollback()
+        first_result, retry_result = first.result(timeout=60), retry.result(timeout=60)
+
+    assert first_result[2] == 200
+    assert retry_result[2:] == first_result[2:]
+    with engine.connect() as conn:
+        limits = conn.execute(
+            select(ledger_events.c.payload).where(
+                ledger_events.c.stream_id == ACCOUNT, ledger_events.c.event_type == "LimitAdjusted"
+            )
+        ).all()
+    assert [json.loads(payload)["new_limit"] for (payload,) in limits] == [1_500_000]

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, insert, select
 from creditline.api.idempotency import IN_FLIGHT_TIMEOUT, body_digest, should_store
 from creditline.clock import FixedClock
 from creditline.service.imports import import_folder
-from creditline.store.tables import idempotency_keys, notices, outbox_cursors
+from creditline.store.tables import adjustments, credit_lines, idempotency_keys, ledger_events, notices, outbox_cursors
 from tests.access import TestClient, app_client, bearer
 from tests.factories import write_portfolio
 
@@ -210,3 +210,77 @@ def test_json_bodies_compared_canonically() -> None:
 
 def test_get_requests_need_no_key(client: TestClient, service: dict[str, str]) -> None:
     assert client.get("/v1/outbox/notices", headers=service).status_code == 200
+
+
+@pytest.fixture
+def refused_reply_storage(engine: Engine) -> Iterator[None]:
+    """Make the database refuse to store any idempotent reply, with a real trigger."""
+    postgres = engine.dialect.name == "postgresql"
+    with engine.begin() as conn:
+        if postgres:
+            conn.exec_driver_sql(
+                "CREATE FUNCTION test_refuse_reply() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'reply storage refused by the test'; END $$"
+            )
+            conn.exec_driver_sql(
+                "CREATE TRIGGER test_refuse_reply BEFORE UPDATE ON idempotency_keys "
+                "FOR EACH ROW EXECUTE FUNCTION test_refuse_reply()"
+            )
+        else:
+            conn.exec_driver_sql(
+                "CREATE TRIGGER test_refuse_reply BEFORE UPDATE ON idempotency_keys "
+                "BEGIN SELECT RAISE(ABORT, 'reply storage refused by the test'); END"
+            )
+    try:
+        yield
+    finally:
+        with engine.begin() as conn:
+            if postgres:
+                conn.exec_driver_sql("DROP TRIGGER IF EXISTS test_refuse_reply ON idempotency_keys")
+                conn.exec_driver_sql("DROP FUNCTION IF EXISTS test_refuse_reply()")
+            else:
+                conn.exec_driver_sql("DROP TRIGGER IF EXISTS test_refuse_reply")
+
+
+def line_record_counts(engine: Engine) -> tuple[int, int, int, int]:
+    """The approved limit of A0001 and the number of its ledger events, adjustments and notices."""
+    with engine.connect() as conn:
+        return (
+            int(conn.scalar(select(credit_lines.c.approved_limit).where(credit_lines.c.account_id == "A0001"))),
+            int(conn.scalar(select(func.count()).select_from(ledger_events).where(ledger_events.c.stream_id == "A0001"))),
+            int(conn.scalar(select(func.count()).select_from(adjustments).where(adjustments.c.account_id == "A0001"))),
+            int(conn.scalar(select(func.count()).select_from(notices).where(notices.c.account_id == "A0001"))),
+        )
+
+
+def test_change_and_reply_commit_together(
+    client: TestClient, engine: Engine, clock: FixedClock, refused_reply_storage: None
+) -> None:
+    customer = {**bearer(clock, subject="C0001", role="customer"), "Accept-Language": "en", "Idempotency-Key": "dec-1"}
+    before = line_record_counts(engine)
+
+    refused = client.post("/v1/lines/A0001/decrease", json={"new_limit": "8000.00"}, headers=customer)
+
+    assert refused.status_code == 503
+    assert refused.json()["type"].endswith("/api-not_committed")
+    assert refused.json()["detail"] == (
+        "The request could not be saved and nothing was changed: retry with the same Idempotency-Key."
+    )
+    # The decrease ran, but its writes were rolled back with the key's claim.
+    assert line_record_counts(engine) == before
+    assert key_rows(engine) == 0
+
+
+def test_retry_replays_and_the_change_applies_once(client: TestClient, engine: Engine, clock: FixedClock) -> None:
+    customer = {**bearer(clock, subject="C0001", role="customer"), "Accept-Language": "en", "Idempotency-Key": "dec-1"}
+    limit, events, changes, sent = line_record_counts(engine)
+
+    first = client.post("/v1/lines/A0001/decrease", json={"new_limit": "8000.00"}, headers=customer)
+    retry = client.post("/v1/lines/A0001/decrease", json={"new_limit": "8000.00"}, headers=customer)
+
+    assert first.status_code == 200
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.json() == first.json()
+    assert line_record_counts(engine) == (800_000, events + 1, changes + 1, sent + 1)
+    with engine.connect() as conn:
+        assert conn.scalar(select(idempotency_keys.c.status_code)) == 200

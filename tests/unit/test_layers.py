@@ -1,9 +1,11 @@
-"""The domain layer imports nothing from the other layers."""
+"""Layer rules: the domain imports nothing from the other layers, and service and API code
+opens database connections only through creditline.store.transactions."""
 
 import ast
 from pathlib import Path
 
-DOMAIN = Path(__file__).parents[2] / "src" / "creditline" / "domain"
+PACKAGE = Path(__file__).parents[2] / "src" / "creditline"
+DOMAIN = PACKAGE / "domain"
 ALLOWED = ("creditline.domain", "creditline.errors", "creditline.i18n")
 
 
@@ -37,3 +39,31 @@ def test_domain_imports_no_dataframe_or_web_library() -> None:
         if module.split(".")[0] in banned
     }
     assert offending == set()
+
+
+def connection_calls(path: Path) -> list[str]:
+    """Return ``x.connect()`` and ``x.begin()`` calls without arguments, as "line: source"."""
+    source = path.read_text(encoding="utf-8")
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("connect", "begin")
+            and not node.args
+            and not node.keywords
+        ):
+            found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {ast.get_source_segment(source, node)}")
+    return found
+
+
+def test_service_and_api_open_connections_through_the_transaction_helpers() -> None:
+    # Inside an HTTP request's unit of work, a second connection would wait for the unit's
+    # own locks (on SQLite, its write lock), so these layers use transaction() and reading().
+    offending = [
+        call
+        for layer in ("service", "api")
+        for path in sorted((PACKAGE / layer).glob("*.py"))
+        for call in connection_calls(path)
+    ]
+    assert offending == []

@@ -17,6 +17,7 @@ from creditline.domain.money import format_amount, parse_amount
 from creditline.errors import NotFound
 from creditline.service import cases
 from creditline.store.tables import credit_lines
+from creditline.store.transactions import reading
 
 router = APIRouter(prefix="/v1", tags=["human review"])
 
@@ -83,7 +84,7 @@ def case_public(case: cases.Case, currency: str) -> CasePublic:
 
 
 def _public(engine: Engine, case: cases.Case) -> CasePublic:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return case_public(case, _currency(conn, case.account_id))
 
 
@@ -142,7 +143,7 @@ def take_case(case_id: str, principal: Officer, engine: EngineDep, now: Now) -> 
 def decide_case(case_id: str, body: CaseDecide, principal: Officer, engine: EngineDep, now: Now) -> CasePublic:
     new_limit = None
     if body.new_limit is not None:
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             currency = _currency(conn, cases.get_case(conn, case_id).account_id)
         new_limit = parse_amount(body.new_limit, currency)
     case = cases.decide_case(

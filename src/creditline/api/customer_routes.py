@@ -33,6 +33,7 @@ from creditline.service.history import line_history
 from creditline.service.lines import line_from_row
 from creditline.service.policies import active_policy
 from creditline.store.tables import credit_lines
+from creditline.store.transactions import reading
 
 router = APIRouter(prefix="/v1", tags=["customer"])
 
@@ -236,7 +237,7 @@ Ctx = Annotated[Context, Depends(_context)]
 
 
 def _line_for(ctx: Context, principal: Principal, account_id: str) -> Any:
-    with ctx.engine.connect() as conn:
+    with reading(ctx.engine) as conn:
         row = conn.execute(select(credit_lines.c.customer_id).where(credit_lines.c.account_id == account_id)).first()
     if row is None:
         raise NotFound(kind="line", ident=account_id)
@@ -306,7 +307,7 @@ def unfreeze(account_id: str, principal: Customer, ctx: Ctx, lang: Locale) -> Ch
 def set_cap(account_id: str, body: CapCreate, principal: Customer, ctx: Ctx, lang: Locale) -> ChangePublic:
     _line_for(ctx, principal, account_id)
     cap = parse_amount(body.cap, ctx.policy.currency)
-    with ctx.engine.connect() as conn:
+    with reading(ctx.engine) as conn:
         current = conn.scalar(select(credit_lines.c.customer_cap).where(credit_lines.c.account_id == account_id))
     # NOTE: the raise-or-lower test here reads the stored cap without a lock; the service
     # decides again under the lock, so a race can only ask for strong authentication needlessly.
@@ -359,14 +360,14 @@ async def state(account_id: str, principal: CustomerOrStaff, ctx: Ctx) -> LineSt
 
 
 def _read_line(engine: Engine, account_id: str) -> Any:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return conn.execute(select(credit_lines).where(credit_lines.c.account_id == account_id)).first()
 
 
 @router.get("/lines/{account_id}/history", response_model=list[HistoryEntry], summary="Everything that happened to the line")
 def history(account_id: str, principal: CustomerOrStaff, ctx: Ctx, lang: Locale) -> list[HistoryEntry]:
     _line_for(ctx, principal, account_id)
-    with ctx.engine.connect() as conn:
+    with reading(ctx.engine) as conn:
         entries = line_history(conn, account_id)
     return [
         HistoryEntry(
@@ -392,7 +393,7 @@ def _offer(view: offer_service.OfferView, lang: str) -> OfferPublic:
 @router.get("/lines/{account_id}/offers", response_model=list[OfferPublic], summary="Increase offers, newest first")
 def list_offers(account_id: str, principal: CustomerOrStaff, ctx: Ctx, lang: Locale) -> list[OfferPublic]:
     _line_for(ctx, principal, account_id)
-    with ctx.engine.connect() as conn:
+    with reading(ctx.engine) as conn:
         views = offer_service.list_offers(conn, account_id, ctx.clock.now())
     return [_offer(view, lang) for view in views]
 
@@ -419,7 +420,7 @@ def _consent(state: consent_service.ConsentState) -> ConsentPublic:
 @router.get("/customers/{customer_id}/consents", response_model=list[ConsentPublic], summary="Consent by category")
 def list_consents(customer_id: str, principal: CustomerOrStaff, ctx: Ctx) -> list[ConsentPublic]:
     _own_customer(principal, customer_id)
-    with ctx.engine.connect() as conn:
+    with reading(ctx.engine) as conn:
         return [_consent(state) for state in consent_service.consent_states(conn, customer_id)]
 
 
@@ -458,7 +459,7 @@ def declare_income(customer_id: str, body: IncomeCreate, principal: Customer, ct
 @router.get("/customers/{customer_id}/income", response_model=list[IncomePublic], summary="Income declarations")
 def list_income(customer_id: str, principal: CustomerOrStaff, ctx: Ctx) -> list[IncomePublic]:
     _own_customer(principal, customer_id)
-    with ctx.engine.connect() as conn:
+    with reading(ctx.engine) as conn:
         return [_income(item) for item in income_service.list_declarations(conn, customer_id)]
 
 

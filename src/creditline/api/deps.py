@@ -8,11 +8,12 @@ from fastapi import Request
 from sqlalchemy import Connection
 
 from creditline.clock import Clock
+from creditline.store.transactions import reading
 
 
 def connection(request: Request) -> Iterator[Connection]:
     """Yield a read connection from the application's engine."""
-    with request.app.state.engine.connect() as conn:
+    with reading(request.app.state.engine) as conn:
         yield conn
 
 

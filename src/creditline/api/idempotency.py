@@ -1,24 +1,28 @@
 """Idempotency keys for every POST under /v1: a retry returns the first reply and changes nothing twice.
 
 The caller sends an ``Idempotency-Key`` header (1 to 128 printable ASCII characters).
-Keys are kept per principal (role and subject), so two callers never share one. The first
-request with a key claims it in ``idempotency_keys`` before the handler runs, and its reply
-is stored once the handler has finished. Then:
+Keys are kept per principal (role and subject), so two callers never share one. Each
+POST runs in one :class:`~creditline.store.transactions.UnitOfWork`: the key is claimed
+in ``idempotency_keys``, the handler's service calls join the same transaction with
+savepoints, and the reply is stored in the key's row before the one commit. The reply
+leaves the server only after that commit. So a key is never left claimed without a
+reply, and a request that fails, or a process that dies, leaves nothing behind. Then:
 
 - a retry with the same key, method, path and body returns the stored status and body,
   with the header ``Idempotent-Replayed: true``, and the handler does not run again;
 - the same key with another body, method or path gets 422;
-- the same key while the first request is still running gets 409.
+- the same key while the first request is still running waits for it to end, then
+  gets its reply (or runs, if the first one's changes were rolled back).
 
 Stored replies: every 2xx and every 4xx except 401, 403, 408, 409, 425 and 429. Those six
 depend on the token or on timing, so the caller may fix the cause and retry with the same
-key, and the key is released. A 5xx or an exception releases the key too, so it is never
-replayed. Bodies are compared after JSON canonicalisation (key order and spacing do not
-matter); a body that is not JSON is compared byte for byte.
+key: the transaction is rolled back with the claim. A 5xx or an exception rolls it back
+too, so it is never replayed. Bodies are compared after JSON canonicalisation (key order
+and spacing do not matter); a body that is not JSON is compared byte for byte.
 
-NOTE: the reply is stored in its own transaction after the handler's transaction has
-committed. A process that dies between the two leaves the key claimed without a reply: a
-retry gets 409 until ``IN_FLIGHT_TIMEOUT`` has passed and then runs the handler again.
+A key row without a reply can only be left by a version that stored replies in a
+transaction of their own; it is answered with 409 until ``IN_FLIGHT_TIMEOUT`` has passed,
+then taken over by a retry of the same request.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -42,6 +46,7 @@ from creditline.api.auth import authenticate
 from creditline.errors import CreditlineError
 from creditline.i18n import translate
 from creditline.store.tables import idempotency_keys
+from creditline.store.transactions import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -85,35 +90,48 @@ class StoredRequest:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """The outcome of claiming a key: ``stored`` is None when this request now owns the key."""
+    """The outcome of claiming a key: ``stored`` is None when this request now owns the key.
+
+    ``unit`` is then the open unit of work in which the key is claimed.
+    """
 
     stored: StoredRequest | None
+    unit: UnitOfWork | None
+
+
+def _insert_if_absent(dialect: str) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING`` for the key row: on PostgreSQL it waits for a
+    concurrent claim of the same key to commit or roll back, then inserts nothing or the row."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    return (
+        module.insert(idempotency_keys)
+        .on_conflict_do_nothing(index_elements=[idempotency_keys.c.principal, idempotency_keys.c.key])
+        .returning(idempotency_keys.c.key)
+    )
+
+
+_INSERT_KEY = {"postgresql": _insert_if_absent("postgresql"), "sqlite": _insert_if_absent("sqlite")}
+_SELECT_KEY = select(idempotency_keys).where(
+    idempotency_keys.c.principal == bindparam("principal"), idempotency_keys.c.key == bindparam("key")
+)
 
 
 def claim_key(
     engine: Engine, principal: str, key: str, method: str, path: str, digest: str, now: datetime
 ) -> Claim:
-    """Claim ``key`` for a new request, or return the request that already owns it.
+    """Open a unit of work and claim ``key`` in it, or return the request that already owns it.
 
-    A claim left without a reply for longer than ``IN_FLIGHT_TIMEOUT`` is taken over when
-    the method, path and body match.
+    When the key is claimed, ``Claim.unit`` holds the open unit of work, which the caller
+    must commit (with :func:`store_reply`) or roll back.
     """
-    row = {"principal": principal, "key": key, "method": method, "path": path, "body_sha256": digest, "created_at": now}
+    unit = UnitOfWork(engine)
     try:
-        with engine.begin() as conn:
-            conn.execute(insert(idempotency_keys).values(**row))
-        return Claim(stored=None)
-    except IntegrityError:
-        pass
-
-    with engine.begin() as conn:
-        found = conn.execute(
-            select(idempotency_keys).where(idempotency_keys.c.principal == principal, idempotency_keys.c.key == key)
-        ).first()
-        if found is None:
-            # The holder released the key between our insert and this read; claim it now.
-            conn.execute(insert(idempotency_keys).values(**row))
-            return Claim(stored=None)
+        conn = unit.connection
+        row = {"principal": principal, "key": key, "method": method, "path": path, "body_sha256": digest,
+               "created_at": now}
+        if conn.execute(_INSERT_KEY[conn.dialect.name], row).first() is not None:
+            return Claim(stored=None, unit=unit)
+        found = conn.execute(_SELECT_KEY, {"principal": principal, "key": key}).one()
         stored = StoredRequest(
             method=found.method,
             path=found.path,
@@ -130,37 +148,32 @@ def claim_key(
                 .where(
                     idempotency_keys.c.principal == principal,
                     idempotency_keys.c.key == key,
-                    idempotency_keys.c.created_at == stored.created_at,
                     idempotency_keys.c.status_code.is_(None),
                 )
                 .values(created_at=now)
             )
             if taken.rowcount == 1:
                 logger.warning("idempotency key of %s taken over after an abandoned request", principal)
-                return Claim(stored=None)
-        return Claim(stored=stored)
+                return Claim(stored=None, unit=unit)
+    except BaseException:
+        unit.rollback()
+        raise
+    unit.rollback()
+    return Claim(stored=stored, unit=None)
 
 
-def store_reply(engine: Engine, principal: str, key: str, status: int, envelope: str, now: datetime) -> None:
-    with engine.begin() as conn:
-        conn.execute(
+def store_reply(unit: UnitOfWork, principal: str, key: str, status: int, envelope: str, now: datetime) -> None:
+    """Store the reply in the claimed key's row and commit the unit of work."""
+    try:
+        unit.connection.execute(
             update(idempotency_keys)
             .where(idempotency_keys.c.principal == principal, idempotency_keys.c.key == key)
             .values(status_code=status, response_body=envelope, completed_at=now)
         )
-
-
-def release_key(engine: Engine, principal: str, key: str) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            delete(idempotency_keys).where(
-                and_(
-                    idempotency_keys.c.principal == principal,
-                    idempotency_keys.c.key == key,
-                    idempotency_keys.c.status_code.is_(None),
-                )
-            )
-        )
+    except BaseException:
+        unit.rollback()
+        raise
+    unit.commit()
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -222,8 +235,8 @@ class IdempotencyMiddleware:
         claim = await run_in_threadpool(
             claim_key, engine, principal, key, scope["method"], scope["path"], digest, clock.now()
         )
-        if claim.stored is None:
-            await self._run_and_store(request, principal, key, body, scope, receive, send)
+        if claim.unit is not None:
+            await self._run_and_store(request, claim.unit, principal, key, body, scope, receive, send)
             return
 
         stored = claim.stored
@@ -239,29 +252,41 @@ class IdempotencyMiddleware:
         await response(scope, receive, send)
 
     async def _run_and_store(
-        self, request: Request, principal: str, key: str, body: bytes, scope: Scope, receive: Receive, send: Send
+        self,
+        request: Request,
+        unit: UnitOfWork,
+        principal: str,
+        key: str,
+        body: bytes,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
     ) -> None:
-        engine: Engine = request.app.state.engine
         status = 500
         headers: dict[str, str] = {}
-        chunks: list[bytes] = []
+        messages: list[Message] = []
 
-        async def capture(message: Message) -> None:
+        async def hold(message: Message) -> None:
+            # The reply waits until the unit of work has committed.
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 for name, value in message.get("headers", []):
                     headers[name.decode("latin-1").lower()] = value.decode("latin-1")
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-            await send(message)
+            messages.append(message)
 
+        token = unit.bind()
         try:
-            await self.app(scope, _replay_receive(body, receive), capture)
+            await self.app(scope, _replay_receive(body, receive), hold)
         except BaseException:
-            await run_in_threadpool(release_key, engine, principal, key)
+            await run_in_threadpool(unit.rollback)
             raise
-        if should_store(status):
+        finally:
+            UnitOfWork.unbind(token)
+        if not should_store(status):
+            await run_in_threadpool(unit.rollback)
+        else:
+            chunks = [message.get("body", b"") for message in messages if message["type"] == "http.response.body"]
             envelope = json.dumps(
                 {
                     "content_type": headers.get("content-type", "application/json"),
@@ -271,9 +296,17 @@ class IdempotencyMiddleware:
                 ensure_ascii=False,
             )
             now = request.app.state.clock.now()
-            await run_in_threadpool(store_reply, engine, principal, key, status, envelope, now)
-        else:
-            await run_in_threadpool(release_key, engine, principal, key)
+            try:
+                await run_in_threadpool(store_reply, unit, principal, key, status, envelope, now)
+            except Exception:
+                logger.exception("the reply of %s %s could not be committed", scope["method"], scope["path"])
+                detail = translate("api.error.not_committed", _locale(request))
+                await problems.problem(request, 503, "api-not_committed", "api.title.unavailable", detail)(
+                    scope, receive, send
+                )
+                return
+        for message in messages:
+            await send(message)
 
 
 def _locale(request: Request) -> str:

@@ -15,6 +15,7 @@ from creditline.api.auth import Principal, Role, require_roles
 from creditline.domain.money import format_amount, parse_amount
 from creditline.service.lines import lock_line
 from creditline.service.risk import RiskAction, apply_risk_action
+from creditline.store.transactions import transaction
 
 router = APIRouter(prefix="/v1", tags=["risk"])
 
@@ -41,7 +42,7 @@ class RiskActionPublic(BaseModel):
 def post_risk_action(account_id: str, body: RiskActionCreate, caller: RiskCaller, request: Request) -> RiskActionPublic:
     state = request.app.state
     now = state.clock.now()
-    with state.engine.begin() as conn:
+    with transaction(state.engine) as conn:
         currency = lock_line(conn, account_id).currency
         new_limit = parse_amount(body.new_limit, currency) if body.new_limit is not None else None
         action = RiskAction(

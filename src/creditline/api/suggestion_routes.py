@@ -16,6 +16,7 @@ from creditline.domain.reasons import CATALOGUE
 from creditline.service import suggestions as service
 from creditline.service.policies import active_policy
 from creditline.suggestion.explain import explain
+from creditline.store.transactions import reading
 
 router = APIRouter(prefix="/v1", tags=["suggestions"])
 
@@ -148,7 +149,7 @@ def accept_suggestion(
 ) -> AcceptancePublic:
     settings = request.app.state.settings
     engine = request.app.state.engine
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         currency = service.line_currency(conn, account_id, caller.subject)
     new_limit = parse_amount(body.new_limit, currency) if body.new_limit is not None else None
     acceptance = service.accept_suggestion(
@@ -171,7 +172,7 @@ def accept_suggestion(
 )
 def list_suggestions(account_id: str, request: Request, caller: AnyCaller, lang: Locale) -> list[SuggestionPublic]:
     engine = request.app.state.engine
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         owner = service.line_owner(conn, account_id)
     ensure_line_access(caller, owner, account_id)
     return [_public(suggestion, lang) for suggestion in service.suggestion_history(engine, account_id)]

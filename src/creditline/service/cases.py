@@ -26,6 +26,7 @@ from creditline.domain.adjustment import Channel
 from creditline.errors import Conflict, InvalidInput, NotFound
 from creditline.i18n import LOCALES, translate
 from creditline.store.tables import adjustments, credit_lines, customer_requests, notices, review_cases
+from creditline.store.transactions import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ def open_case(
         When the decision already has an open case.
     """
     _check_comment(comment)
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         owner = conn.scalar(select(credit_lines.c.customer_id).where(credit_lines.c.account_id == account_id))
         if owner != customer_id:
             raise NotFound(kind="line", ident=account_id)
@@ -211,7 +212,7 @@ def take_case(engine: Engine, case_id: str, officer: str, now: datetime) -> Case
     Conflict
         When another officer has taken the case, or it is already decided.
     """
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         case = _lock_case(conn, case_id)
         if case.status == CaseStatus.TAKEN and case.taken_by == officer:
             return case
@@ -261,7 +262,7 @@ def decide_case(
         raise InvalidInput("cases.new_limit_missing")
     if decision is Decision.UPHOLD and new_limit is not None:
         raise InvalidInput("cases.new_limit_with_uphold")
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         case = _lock_case(conn, case_id)
         if case.status == CaseStatus.DECIDED:
             raise Conflict("cases.already_decided", case_id=case_id)

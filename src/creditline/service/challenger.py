@@ -24,6 +24,7 @@ from creditline.service.models import (
 )
 from creditline.store.registry import save_model
 from creditline.store.tables import models
+from creditline.store.transactions import reading, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ def train_challenger(
     InvalidInput
         When the named model is not a scorecard, or the data cannot be fitted.
     """
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         stored = load_stored_model(conn, scorecard_version)
     if stored.kind != "scorecard":
         raise InvalidInput("report.not_a_scorecard", model_version=stored.model_version, kind=stored.kind)
@@ -167,7 +168,7 @@ def train_challenger(
     bad = holdout["bad"].to_numpy()
     challenger_metrics = measure(bad, model.score(holdout)["pd"].to_numpy())
     scorecard_metrics = measure(bad, scorecard.score(holdout)["pd"].to_numpy())
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         save_model(
             conn,
             model_version=model.model_version,

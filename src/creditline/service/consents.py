@@ -21,6 +21,7 @@ from creditline.clock import Clock
 from creditline.policy.customer_rules import CONSENT_CATEGORIES
 from creditline.errors import Conflict, InvalidInput, NotFound
 from creditline.store.tables import consents, customers
+from creditline.store.transactions import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ def grant_consent(engine: Engine, customer_id: str, category: str, purpose: str,
     _check_category(category)
     if not purpose.strip() or len(purpose) > 200:
         raise InvalidInput("customer.error.consent_purpose")
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         current = {state.category: state for state in consent_states(conn, customer_id)}[category]
         if current.active and current.source == "record":
             return current
@@ -163,7 +164,7 @@ def withdraw_consent(engine: Engine, customer_id: str, category: str, clock: Clo
     """
     _check_category(category)
     now = clock.now()
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         current = {state.category: state for state in consent_states(conn, customer_id)}[category]
         if not current.active:
             raise Conflict("customer.error.consent_not_active", category=category)

@@ -41,6 +41,7 @@ from creditline.store.tables import (
     profile_snapshots,
     statements,
 )
+from creditline.store.transactions import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -439,7 +440,7 @@ def request_decrease(
         lowest allowed limit).
     """
     now = clock.now()
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         current = lock_line(conn, account_id)
         rules.check_decrease(current.approved_limit, current.outstanding, new_limit, policy)
         data_used = {"outstanding": format_amount(current.outstanding, current.currency)}
@@ -502,7 +503,7 @@ def request_increase(
     """
     now = clock.now()
     month_start, month_end = rules.month_bounds(now, zone)
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         query = _INCREASE_CONTEXT_LOCKED if conn.dialect.name == "postgresql" else _INCREASE_CONTEXT
         row = conn.execute(
             query,
@@ -583,7 +584,7 @@ def request_temporary_limit(
         already in force, or a freeze or vulnerability rule applies.
     """
     now = clock.now()
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         current = lock_line(conn, account_id)
         if current.active_temporary_limit(now):
             assert current.temporary_expires_at is not None
@@ -634,7 +635,7 @@ def _simple_change(
         effective[0] = effective_at
         return decision
 
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         decision = change_line(conn, account_id, decide, now)
     return LineReply(action, decision.line, now, effective_at=effective[0])
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 from creditline.service.models import DEFAULT_SPLIT_SEED, DEFAULT_TRAIN_SHARE, in_training_split
 from creditline.store import frames
 from creditline.store.tables import review_items
+from creditline.store.transactions import reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ def holdout_outcome(
 
     An offer counts as "raised" although the customer still has to accept it.
     """
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         outcomes = frames.load_outcomes(conn)
         rows = conn.execute(
             select(review_items.c.account_id, review_items.c.direction).where(review_items.c.batch_id == batch_id)

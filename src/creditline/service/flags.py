@@ -11,6 +11,7 @@ from creditline.clock import Clock
 from creditline.policy.customer_rules import STUDENT_FLAG
 from creditline.errors import InvalidInput, NotFound
 from creditline.store.tables import customer_flags, customers
+from creditline.store.transactions import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ def set_flag(engine: Engine, customer_id: str, flag: str, active: bool, staff: s
     if flag not in KNOWN_FLAGS:
         raise InvalidInput("customer.error.flag_unknown", flag=flag, allowed=", ".join(KNOWN_FLAGS))
     now = clock.now()
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         if conn.scalar(select(customers.c.customer_id).where(customers.c.customer_id == customer_id)) is None:
             raise NotFound(kind="customer", ident=customer_id)
         current = customer_flags.c.customer_id == customer_id

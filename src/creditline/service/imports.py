@@ -32,6 +32,7 @@ from creditline.store.tables import (
     statements,
     transactions,
 )
+from creditline.store.transactions import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -266,5 +267,5 @@ def persist_portfolio(
 def import_folder(engine: Engine, folder: Path, clock: Clock, zone: ZoneInfo | None = None) -> ImportResult:
     """Validate and store the portfolio in ``folder``: all of it, or nothing."""
     portfolio = load_portfolio(folder)
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         return persist_portfolio(conn, portfolio, folder.name, clock, zone)

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, ScalarSelect, insert, select, update
 from creditline.clock import Clock
 from creditline.errors import Conflict, InvalidInput, NotFound
 from creditline.store.tables import customers, income_declarations
+from creditline.store.transactions import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def declare_income(
     if not evidence_ref.strip() or len(evidence_ref) > 200:
         raise InvalidInput("customer.error.evidence_ref")
     declaration_id = str(uuid.uuid4())
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         if conn.scalar(select(customers.c.customer_id).where(customers.c.customer_id == customer_id)) is None:
             raise NotFound(kind="customer", ident=customer_id)
         conn.execute(
@@ -75,7 +76,7 @@ def review_income(
     Conflict
         When it was already reviewed.
     """
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         row = conn.execute(
             select(income_declarations).where(income_declarations.c.declaration_id == declaration_id)
         ).first()

@@ -24,6 +24,7 @@ from creditline.scoring.metrics import brier_score
 from creditline.store import frames
 from creditline.store.registry import ModelRecord, list_models, promote_model, save_model
 from creditline.store.tables import models
+from creditline.store.transactions import reading, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def in_training_split(account_ids: pl.Series, share: float, seed: str) -> pl.Ser
 
 def load_training_frame(engine: Engine) -> pl.DataFrame:
     """Build profiles for every line and join its latest outcome flag as ``bad``."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         lines = frames.load_lines(conn)
         statements = frames.load_statements(conn)
         customers = frames.load_customers(conn)
@@ -163,7 +164,7 @@ def train_scorecard(
     }
     if skipped:
         stored_metrics["calibration_skipped"] = skipped
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         save_model(
             conn,
             model_version=model.model_version,
@@ -182,7 +183,7 @@ def train_scorecard(
 
 def list_scorecards(engine: Engine, kind: str | None = None) -> list[ModelRecord]:
     """Return the registered models of ``kind`` (every kind when None), newest first."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return list_models(conn, kind)
 
 
@@ -210,7 +211,7 @@ def promote(engine: Engine, model_version: str, clock: Clock, *, promoted_by: st
     """
     if not promoted_by.strip():
         raise InvalidInput("scoring.promoted_by_missing")
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         previous = promote_model(conn, model_version=model_version, promoted_by=promoted_by, promoted_at=clock.now())
         kind = str(conn.scalar(select(models.c.kind).where(models.c.model_version == model_version)))
     return Promotion(model_version, kind, previous, promoted_by)

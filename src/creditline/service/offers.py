@@ -26,6 +26,7 @@ from creditline.service.customer import LineReply, _blocking_reasons, _limit_cha
 from creditline.service.customer import render_customer_notice
 from creditline.service.lines import LineDecision, change_line, lock_line
 from creditline.store.tables import offers
+from creditline.store.transactions import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def accept_offer(
         When a freeze or a vulnerability rule now stops any increase.
     """
     now = clock.now()
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         offer = get_offer(conn, offer_id, now)
         if customer_id is not None and offer.customer_id != customer_id:
             raise NotFound(kind="offer", ident=offer_id)

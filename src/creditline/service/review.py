@@ -44,6 +44,7 @@ from creditline.store.tables import (
     review_batches,
     review_items,
 )
+from creditline.store.transactions import reading, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -281,7 +282,7 @@ def propose_review(
     proposed_by = proposed_by.strip()
     if not proposed_by:
         raise InvalidInput("review.error.empty_name")
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         model = Scorecard.from_json(champion_artifact(conn))
         portfolio, statements = _portfolio_frame(conn, model)
         flags = _active_flags(conn)
@@ -293,7 +294,7 @@ def propose_review(
     items = _item_rows(batch_id, evaluated)
     summary = summarize(batch_id, "proposed", items, policy.version_tag, model.model_version)
     as_of = evaluated["as_of_month"].max() if "as_of_month" in evaluated.columns else None
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         conn.execute(
             insert(review_batches).values(
                 batch_id=batch_id,
@@ -348,7 +349,7 @@ def approve_batch(engine: Engine, batch_id: str, clock: Clock, *, approved_by: s
     approved_by = approved_by.strip()
     if not approved_by:
         raise InvalidInput("review.error.empty_name")
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         batch = _load_batch(conn, batch_id)
         _require_status(batch, ("proposed",))
         policy = parse_policy(batch.policy_document)
@@ -452,6 +453,7 @@ def _apply_chunk(conn: Connection, batch: Any, items: list[Any], clock: Clock, z
             "inputs": item.inputs,
         }
         event_rows.append(chain_event(head, line.account_id, EventType.LIMIT_ADJUSTED, now, payload))
+        adjustment_rows[-1]["ledger_seq"] = head.seq
         line_updates.append(
             {
                 "b_account_id": line.account_id,
@@ -524,7 +526,7 @@ def apply_batch(
     events, notices and item statuses land together or not at all. A line changed since
     the batch was proposed is marked "stale" and left alone.
     """
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         batch = _load_batch(conn, batch_id)
         if batch.status == "applied":
             # Running apply again after it finished is the same as resuming: nothing is left.
@@ -535,7 +537,7 @@ def apply_batch(
     totals: Counter[str] = Counter()
     chunks = 0
     while max_chunks is None or chunks < max_chunks:
-        with engine.begin() as conn:
+        with transaction(engine) as conn:
             items = conn.execute(
                 select(review_items)
                 .where(review_items.c.batch_id == batch_id, review_items.c.status == "proposed")
@@ -560,7 +562,7 @@ def apply_batch(
 
 def batch_summary(engine: Engine, batch_id: str) -> BatchSummary:
     """Return the stored summary of a batch with its current status."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         batch = _load_batch(conn, batch_id)
         items = [dict(row._mapping) for row in conn.execute(select(review_items).where(review_items.c.batch_id == batch_id))]
     return summarize(batch_id, batch.status, items, batch.policy_version, batch.model_version)

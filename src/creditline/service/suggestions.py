@@ -45,6 +45,7 @@ from creditline.store.tables import (
 from creditline.suggestion.advice import Advice, AdviceInputs, Direction, SuggestionRules, advise
 from creditline.suggestion.features import WINDOW_MONTHS, StatementWindow, shift_month, statement_windows
 from creditline.suggestion.model import ARTIFACT_KIND, UtilisationModel, load_shipped_model
+from creditline.store.transactions import reading, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +132,7 @@ def suggest(
     """
     period = calendar_period(now, zone)
     rules = suggestion_rules(policy)
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         line = _owned_line(conn, account_id, customer_id)
         existing = _suggestion_of_period(conn, customer_id, period)
         if existing is not None:
@@ -170,7 +171,7 @@ def suggestion_rules(policy: Policy) -> SuggestionRules:
 
 def suggestion_history(engine: Engine, account_id: str) -> list[Suggestion]:
     """Return every suggestion made for the line, newest first."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(
             select(suggestions)
             .where(suggestions.c.account_id == account_id)
@@ -583,7 +584,7 @@ def accept_suggestion(
     Forbidden
         When the request needs strong authentication and ``strong_auth`` is False.
     """
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         suggestion = current_suggestion(conn, account_id, customer_id, now, zone)
     action = "increase" if suggestion.direction is Direction.INCREASE else "decrease"
     if strong_auth is False and action in policy.customer.require_strong_auth_for:
@@ -606,7 +607,7 @@ def accept_suggestion(
     # After a partial approval the line got less than was asked; record what it got.
     granted_line = getattr(reply, "line", None)
     limit = getattr(granted_line, "approved_limit", limit)
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         written = conn.execute(
             update(suggestions)
             .where(suggestions.c.suggestion_id == suggestion.suggestion_id, suggestions.c.status == "open")
@@ -661,7 +662,7 @@ def prioritise(
     fewer statement months than the policy's ``customer.suggestion.min_history_months``
     are left out.
     """
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         lines = frames.load_lines(conn)
         all_statements = frames.load_statements(conn)
         birth_years = frames.load_customers(conn).select("customer_id", "birth_year")

@@ -41,6 +41,16 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Execution option of a SQLite connection that only reads: the begin hook sends no BEGIN,
+# so each statement runs on its own and takes no write lock (see store.transactions.reading).
+NO_BEGIN = "creditline_no_begin"
+
+
+def _begin_immediate(conn: Any) -> None:
+    if not conn.get_execution_options().get(NO_BEGIN):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` with creditline's connection settings."""
     url = normalize_url(url)
@@ -49,7 +59,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _configure_sqlite)
         # pysqlite's own transaction handling defers BEGIN; take the write lock at BEGIN
         # so that two writers serialise instead of failing on lock upgrade.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _begin_immediate)
 
         @event.listens_for(engine, "connect")
         def _disable_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
