@@ -1,3 +1,4 @@
+import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -14,16 +15,17 @@ from creditline.service.imports import import_folder
 from creditline.service.ledger import verify
 from creditline.service.lines import LineDecision, change_line, new_adjustment_id
 from creditline.store.tables import adjustments, credit_lines, ledger_events
+from tests.access import app_client, bearer
 from tests.factories import write_portfolio
 
 
-def lower_by(amount: int):  # type: ignore[no-untyped-def]
+def lower_by(amount: int, adjustment_id: str | None = None):  # type: ignore[no-untyped-def]
     def decide(line: CreditLine, now: datetime) -> LineDecision:
         new_limit = line.approved_limit - amount
         if new_limit < line.outstanding:
             raise PolicyViolation(detail="below outstanding")
         adjustment = Adjustment(
-            adjustment_id=new_adjustment_id(),
+            adjustment_id=adjustment_id or new_adjustment_id(),
             account_id=line.account_id,
             channel=Channel.CUSTOMER,
             old_limit=line.approved_limit,
@@ -33,7 +35,12 @@ def lower_by(amount: int):  # type: ignore[no-untyped-def]
             decided_at=now,
             decided_by=line.customer_id,
         )
-        payload = {"old_limit": line.approved_limit, "new_limit": new_limit, "channel": "customer"}
+        payload = {
+            "adjustment_id": adjustment.adjustment_id,
+            "old_limit": line.approved_limit,
+            "new_limit": new_limit,
+            "channel": "customer",
+        }
         return LineDecision(
             line=line.with_changes(approved_limit=new_limit),
             events=[(EventType.LIMIT_ADJUSTED, payload)],
@@ -94,3 +101,43 @@ def test_concurrent_changes_are_serialised(imported: Engine, clock: FixedClock) 
     assert stored.approved_limit == 2_200_000 - 40 * 1_000
     assert stored.version == 41
     assert verify(imported).ok
+
+
+def test_adjustment_records_ledger_seq(imported: Engine, clock: FixedClock) -> None:
+    with imported.begin() as conn:
+        change_line(conn, "A0001", lower_by(100_000, "adj-first"), clock.now())
+        change_line(conn, "A0001", lower_by(100_000, "adj-second"), clock.now())
+
+    with imported.connect() as conn:
+        recorded = dict(conn.execute(select(adjustments.c.adjustment_id, adjustments.c.ledger_seq)).all())
+        events = conn.execute(
+            select(ledger_events.c.seq, ledger_events.c.payload).where(ledger_events.c.stream_id == "A0001")
+        ).all()
+    naming = {json.loads(event.payload).get("adjustment_id"): event.seq for event in events}
+    assert recorded == {"adj-first": 2, "adj-second": 3}
+    assert naming["adj-first"] == 2
+    assert naming["adj-second"] == 3
+
+
+def test_same_instant_adjustments_follow_ledger(imported: Engine, clock: FixedClock) -> None:
+    # The fixed clock gives every adjustment the same decided_at. Their ids sort opposite to
+    # newest first, so an order by id alone would list them the wrong way round.
+    written = [
+        "00000000-0000-4000-8000-000000000001",
+        "00000000-0000-4000-8000-000000000002",
+        "00000000-0000-4000-8000-000000000003",
+    ]
+    for adjustment_id in written:
+        with imported.begin() as conn:
+            change_line(conn, "A0001", lower_by(10_000, adjustment_id), clock.now())
+    headers = bearer(clock, subject="officer-1", role="officer")
+
+    with app_client(imported, clock) as client:
+        first = client.get("/v1/lines/A0001/adjustments", headers=headers)
+        second = client.get("/v1/lines/A0001/adjustments", headers=headers)
+
+    assert first.status_code == 200
+    assert [item["adjustment_id"] for item in first.json()] == written[::-1]
+    assert {item["decided_at"] for item in first.json()} == {"2026-12-04T02:00:00Z"}
+    assert [item["new_limit"] for item in first.json()] == ["20700.00", "20800.00", "20900.00"]
+    assert second.json() == first.json()

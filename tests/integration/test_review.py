@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,21 @@ def test_applied_line_matches_item(engine: Engine, proposed: str, clock: FixedCl
     assert adjustment.reason_codes == item.reason_codes
     assert item.account_id[-4:] in notice.body_zh
     assert "Reasons:" in notice.body_en
+
+
+def test_applied_adjustments_record_ledger_seq(engine: Engine, proposed: str, clock: FixedClock) -> None:
+    approve_batch(engine, proposed, clock, approved_by="bob")
+    apply_batch(engine, proposed, clock, clock_zone())
+    with engine.connect() as conn:
+        recorded = conn.execute(select(adjustments.c.adjustment_id, adjustments.c.account_id, adjustments.c.ledger_seq)).all()
+        events = conn.execute(
+            select(ledger_events.c.stream_id, ledger_events.c.seq, ledger_events.c.payload).where(
+                ledger_events.c.event_type == "LimitAdjusted"
+            )
+        ).all()
+    naming = {(event.stream_id, json.loads(event.payload)["adjustment_id"]): event.seq for event in events}
+    assert recorded
+    assert {(row.account_id, row.adjustment_id): row.ledger_seq for row in recorded} == naming
 
 
 def test_line_changed_after_proposal_is_skipped(engine: Engine, proposed: str, clock: FixedClock, tmp_path: Path) -> None:

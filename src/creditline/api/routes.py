@@ -98,14 +98,18 @@ async def get_line(
     "/lines/{account_id}/adjustments",
     response_model=list[AdjustmentPublic],
     tags=["lines"],
-    summary="Every adjustment of a line, newest first",
+    summary="Every adjustment of a line, newest first in the order the ledger recorded them",
 )
 def line_adjustments(account_id: str, conn: Conn, lang: Locale, principal: LineReader) -> list[AdjustmentPublic]:
     _get_line(conn, account_id, lang, principal)
+    # Ledger order holds for adjustments decided in the same instant too. Rows that no ledger
+    # event names have no ledger_seq and come last.
     rows = conn.execute(
         select(adjustments)
         .where(adjustments.c.account_id == account_id)
-        .order_by(adjustments.c.decided_at.desc(), adjustments.c.adjustment_id)
+        .order_by(
+            adjustments.c.ledger_seq.desc().nulls_last(), adjustments.c.decided_at.desc(), adjustments.c.adjustment_id
+        )
     ).all()
     return [views.adjustment_public(row, lang) for row in rows]
 

@@ -106,7 +106,7 @@ def lock_line(conn: Connection, account_id: str) -> CreditLine:
     return line_from_row(row)
 
 
-def _adjustment_row(adjustment: Adjustment) -> dict[str, Any]:
+def _adjustment_row(adjustment: Adjustment, ledger_seq: int) -> dict[str, Any]:
     return {
         "adjustment_id": adjustment.adjustment_id,
         "account_id": adjustment.account_id,
@@ -122,7 +122,16 @@ def _adjustment_row(adjustment: Adjustment) -> dict[str, Any]:
         "decided_by": adjustment.decided_by,
         "decided_at": adjustment.decided_at,
         "inputs": adjustment.inputs,
+        "ledger_seq": ledger_seq,
     }
+
+
+def _recording_seq(adjustment: Adjustment, decision: LineDecision, event_rows: list[dict[str, Any]]) -> int:
+    """Return the ledger seq of the first event whose payload names ``adjustment``, else of the last event."""
+    for (_kind, payload), row in zip(decision.events, event_rows, strict=True):
+        if payload.get("adjustment_id") == adjustment.adjustment_id:
+            return int(row["seq"])
+    return int(event_rows[-1]["seq"])
 
 
 def new_adjustment_id() -> str:
@@ -180,7 +189,8 @@ def change_line(
         raise StaleVersion(account_id=account_id, expected=current.version, actual="?")
     conn.execute(_INSERT_EVENTS, event_rows)
     if decision.adjustment is not None:
-        conn.execute(_INSERT_ADJUSTMENT, _adjustment_row(decision.adjustment))
+        ledger_seq = _recording_seq(decision.adjustment, decision, event_rows)
+        conn.execute(_INSERT_ADJUSTMENT, _adjustment_row(decision.adjustment, ledger_seq))
     for notice in decision.notices:
         conn.execute(
             _INSERT_NOTICE,

@@ -201,6 +201,10 @@ adjustments = Table(
     Column("decided_by", String(64), nullable=False),
     Column("decided_at", UTCDateTime(), nullable=False),
     Column("inputs", JSON, nullable=False),
+    # Sequence number of the ledger event that recorded the adjustment in its line's stream,
+    # so adjustments decided in the same instant keep the order they were written in. NULL
+    # only for a row that no ledger event names.
+    Column("ledger_seq", Integer),
 )
 
 notices = Table(
