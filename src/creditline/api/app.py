@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 import uuid
@@ -88,6 +89,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         from creditline.store.db import make_engine
 
         app.state.engine = make_engine(settings.database_url)
+        # Everything loaded at start-up lives as long as the process. Moving it out of the
+        # collector's generations keeps each full collection from scanning it again: with
+        # the app loaded, a full collection paused the worker for 25 to 40 ms.
+        gc.collect()
+        gc.freeze()
         if settings.uses_development_token_key:
             logger.warning("access tokens are checked with the published development key; set CREDITLINE_TOKEN_KEYS")
         logger.info("API started")

@@ -80,13 +80,18 @@ def authenticate(request: Request) -> Principal:
     return Principal(subject=claims.subject, role=role, strong_auth=claims.strong_auth, token_id=claims.token_id)
 
 
+def remember_principal(request: Request, principal: Principal) -> None:
+    """Keep the verified caller for the rest of the request (the state lives in the ASGI scope)."""
+    request.state.principal = principal
+
+
 def current_principal(request: Request) -> Principal:
     """FastAPI dependency: the verified caller, or a 401 problem."""
     cached = getattr(request.state, "principal", None)
     if isinstance(cached, Principal):
         return cached
     principal = authenticate(request)
-    request.state.principal = principal
+    remember_principal(request, principal)
     return principal
 
 

@@ -42,7 +42,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from creditline.api import problems
-from creditline.api.auth import authenticate
+from creditline.api.auth import authenticate, remember_principal
 from creditline.errors import CreditlineError
 from creditline.i18n import translate
 from creditline.store.tables import idempotency_keys
@@ -213,11 +213,14 @@ class IdempotencyMiddleware:
             return
         request = Request(scope)
         try:
-            principal = authenticate(request).scope
+            caller = authenticate(request)
         except CreditlineError:
             # The route's own dependency returns 401, and an unauthenticated request claims no key.
             await self.app(scope, receive, send)
             return
+        # The route's role dependency reads the verified caller from here instead of checking the token again.
+        remember_principal(request, caller)
+        principal = caller.scope
 
         key = request.headers.get(HEADER)
         if key is None or not valid_key(key):
