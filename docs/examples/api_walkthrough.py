@@ -371,9 +371,11 @@ def walk_staff(walk: Walkthrough, request_id: str) -> None:
 
     walk.section("Outbox")
     messaging = Caller("sms-gateway", "service")
-    page = walk.call("Read notices", "GET", "/v1/outbox/notices?after=0&limit=500", messaging, keep_items=2)
-    walk.call("Acknowledge", "POST", "/v1/outbox/ack", messaging, {"consumer": "sms", "notice_id": page.get("next_after", 0)})
-    walk.call("Cursor", "GET", "/v1/outbox/cursor?consumer=sms", messaging)
+    page = walk.call("Read notices", "GET", "/v1/outbox/notices?limit=500", messaging, keep_items=2)
+    walk.call("Acknowledge", "POST", "/v1/outbox/ack", messaging, {"consumer": "sms", "cursor": page.get("next_after")})
+    cursor = walk.call("Cursor", "GET", "/v1/outbox/cursor?consumer=sms", messaging)
+    walk.call("Read on from the cursor", "GET", f"/v1/outbox/notices?after={cursor.get('cursor')}&limit=500", messaging)
+    walk.call("A notice id is not a cursor", "GET", "/v1/outbox/notices?after=114", messaging)
     walk.call("A customer may not read the outbox", "GET", "/v1/outbox/notices", CUSTOMER)
 
 

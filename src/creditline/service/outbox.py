@@ -1,34 +1,90 @@
-"""The notice outbox as the lender's messaging system reads it: pages by notice id and per-consumer cursors.
+"""The notice outbox as the lender's messaging system reads it: pages by cursor and per-consumer cursors.
 
-A consumer reads ``notice_id > after`` in id order, sends the notices, and acknowledges
-the last one it sent. The cursor only moves forward, so an acknowledgement that arrives
-late or twice changes nothing.
+Notices are read in outbox order: by the id of the transaction that wrote them
+(``notices.xact_id``), then by notice id. A consumer reads the notices after its cursor,
+sends them, and acknowledges the cursor of the last one it sent. The acknowledged cursor
+only moves forward, so an acknowledgement that arrives late or twice changes nothing.
 
-NOTE: notice ids come from an autoincrement column. On PostgreSQL, a transaction that
-commits after a later-numbered one may add a notice below a cursor that already passed
-it. Consumers that must see every notice should re-read a short window behind their cursor.
+Why not notice ids alone: they come from an autoincrement column. On PostgreSQL a
+transaction can take a lower id and commit after a transaction with a higher id, and its
+notice would then appear behind a cursor that already passed it. So on PostgreSQL a read
+returns only notices whose writing transaction is below the xmin of the reading
+statement's snapshot (``pg_snapshot_xmin(pg_current_snapshot())``). Every transaction
+below xmin has ended, and a transaction that writes later gets an id at or above xmin, so
+no notice can later appear before a position that was handed out. SQLite serialises
+writers, so notice ids follow commit order there. Its ``xact_id`` is 0 for every notice
+and the order is the notice id alone, with the same cursor format.
+
+NOTE: on PostgreSQL every open transaction that was assigned an id keeps xmin at or below
+that id, whatever it writes and in whichever database of the server, because transaction
+ids are server-wide. Notices written after it got its id are delivered only once it has
+ended, so a long transaction delays the outbox for its whole duration.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, tuple_, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from creditline.errors import InvalidInput
 from creditline.store.tables import notices, outbox_cursors
+from creditline.store.transactions import transaction
 
 logger = logging.getLogger(__name__)
 
 MAX_PAGE = 500
+# Upper bounds of the two parts of a cursor: BIGINT for the notice id, and the same for the
+# transaction id, so that it binds as an integer on SQLite too. An xid8 above 2**63 - 1
+# would need 2**31 wraparounds of PostgreSQL's 32-bit transaction counter.
+MAX_XACT_ID = 2**63 - 1
+MAX_NOTICE_ID = 2**63 - 1
+_CURSOR_PATTERN = re.compile(r"([0-9]{1,19})-([0-9]{1,19})")
+# Maximum number of characters of a rejected cursor that an error message repeats.
+_SHOWN_CURSOR_CHARS = 64
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Position:
+    """A place in outbox order: the writing transaction's id, then the notice id.
+
+    ``Position(0, 0)`` is the start, before every notice.
+    """
+
+    xact_id: int
+    notice_id: int
+
+    def cursor(self) -> str:
+        """Return the opaque cursor string the API hands out for this position."""
+        return f"{self.xact_id}-{self.notice_id}"
+
+
+START = Position(0, 0)
+
+
+def parse_cursor(text: str) -> Position:
+    """Read a cursor string that :meth:`Position.cursor` produced.
+
+    Raises
+    ------
+    InvalidInput
+        When ``text`` is not two decimal numbers joined by "-" within the id ranges.
+    """
+    match = _CURSOR_PATTERN.fullmatch(text)
+    if match is None or int(match[1]) > MAX_XACT_ID or int(match[2]) > MAX_NOTICE_ID:
+        shown = text if len(text) <= _SHOWN_CURSOR_CHARS else text[:_SHOWN_CURSOR_CHARS] + "…"
+        raise InvalidInput("access.outbox.cursor_invalid", cursor=shown)
+    return Position(int(match[1]), int(match[2]))
 
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """One customer notice with its texts in both languages."""
+    """One customer notice with its texts in both languages and its place in the outbox."""
 
     notice_id: int
     customer_id: str
@@ -40,14 +96,15 @@ class Notice:
     title_en: str
     body_en: str
     created_at: datetime
+    position: Position
 
 
 @dataclass(frozen=True, slots=True)
 class Cursor:
-    """How far a consumer has acknowledged; 0 before its first acknowledgement."""
+    """How far a consumer has acknowledged, at :data:`START` before its first acknowledgement."""
 
     consumer: str
-    acknowledged_notice_id: int
+    position: Position
     updated_at: datetime | None
 
 
@@ -63,66 +120,125 @@ def _notice(row: Any) -> Notice:
         title_en=row.title_en,
         body_en=row.body_en,
         created_at=row.created_at,
+        position=Position(row.xact_id, row.notice_id),
     )
 
 
-def read_notices(conn: Connection, after: int, limit: int) -> list[Notice]:
-    """Return up to ``limit`` (1 to 500) notices with ids greater than ``after``, oldest first."""
+# A notice's place in outbox order, and a position bound with the same column types.
+_NOTICE_POSITION = tuple_(notices.c.xact_id, notices.c.notice_id)
+
+
+def _bound_position(position: Position) -> ColumnElement[Any]:
+    return tuple_(position.xact_id, position.notice_id, types=(notices.c.xact_id.type, notices.c.notice_id.type))
+
+
+def _delivered_condition(conn: Connection) -> ColumnElement[bool] | None:
+    """Return the condition that a notice's writing transaction has ended, or None when all have.
+
+    The condition is evaluated with the statement's own snapshot, so it agrees with the
+    rows that statement reads.
+    """
+    if conn.dialect.name != "postgresql":
+        return None
+    return notices.c.xact_id < func.pg_snapshot_xmin(func.pg_current_snapshot())
+
+
+def read_notices(conn: Connection, after: Position, limit: int) -> list[Notice]:
+    """Return up to ``limit`` (1 to 500) notices after ``after`` in outbox order."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput("access.outbox.limit_invalid", limit=limit, maximum=MAX_PAGE)
-    rows = conn.execute(
-        select(notices).where(notices.c.notice_id > after).order_by(notices.c.notice_id).limit(limit)
-    ).all()
-    return [_notice(row) for row in rows]
+    query = (
+        select(notices)
+        .where(_NOTICE_POSITION > _bound_position(after))
+        .order_by(notices.c.xact_id, notices.c.notice_id)
+        .limit(limit)
+    )
+    delivered = _delivered_condition(conn)
+    if delivered is not None:
+        query = query.where(delivered)
+    return [_notice(row) for row in conn.execute(query)]
 
 
 def read_cursor(conn: Connection, consumer: str) -> Cursor:
     row = conn.execute(select(outbox_cursors).where(outbox_cursors.c.consumer == consumer)).first()
     if row is None:
-        return Cursor(consumer=consumer, acknowledged_notice_id=0, updated_at=None)
-    return Cursor(consumer=consumer, acknowledged_notice_id=row.acknowledged_notice_id, updated_at=row.updated_at)
+        return Cursor(consumer=consumer, position=START, updated_at=None)
+    position = Position(row.acknowledged_xact_id, row.acknowledged_notice_id)
+    return Cursor(consumer=consumer, position=position, updated_at=row.updated_at)
 
 
-def acknowledge(engine: Engine, consumer: str, notice_id: int, now: datetime) -> Cursor:
-    """Move ``consumer``'s cursor forward to ``notice_id``; a lower id leaves it where it is.
+def acknowledge(engine: Engine, consumer: str, target: Position | int, now: datetime) -> Cursor:
+    """Move ``consumer``'s cursor forward to ``target``; an earlier position leaves it where it is.
 
-    Notices up to ``notice_id`` that no consumer acknowledged before get ``acknowledged_at``.
+    ``target`` is a position from a cursor string, or a notice id, which names the same
+    position as that notice's cursor. Notices up to the new position that no consumer
+    acknowledged before get ``acknowledged_at``.
 
     Raises
     ------
     InvalidInput
-        When ``notice_id`` is beyond the newest notice, because a cursor past the end
-        would skip notices written later.
+        When ``target`` is neither the start nor a notice that a read could have returned,
+        because a cursor ahead of what was delivered would skip notices.
     """
-    with engine.begin() as conn:
-        newest = conn.scalar(select(func.max(notices.c.notice_id))) or 0
-        if notice_id > newest:
-            raise InvalidInput("access.outbox.ack_beyond_newest", notice_id=notice_id, newest=newest)
+    with transaction(engine) as conn:
+        position = _delivered_position(conn, target)
         current = _lock_cursor(conn, consumer)
         if current is None:
             conn.execute(
-                insert(outbox_cursors).values(consumer=consumer, acknowledged_notice_id=notice_id, updated_at=now)
+                insert(outbox_cursors).values(
+                    consumer=consumer,
+                    acknowledged_xact_id=position.xact_id,
+                    acknowledged_notice_id=position.notice_id,
+                    updated_at=now,
+                )
             )
-        elif notice_id > current:
+        elif position > current:
             conn.execute(
                 update(outbox_cursors)
                 .where(outbox_cursors.c.consumer == consumer)
-                .values(acknowledged_notice_id=notice_id, updated_at=now)
+                .values(
+                    acknowledged_xact_id=position.xact_id,
+                    acknowledged_notice_id=position.notice_id,
+                    updated_at=now,
+                )
             )
         else:
             return read_cursor(conn, consumer)
         conn.execute(
             update(notices)
-            .where(notices.c.notice_id <= notice_id, notices.c.acknowledged_at.is_(None))
+            .where(
+                _NOTICE_POSITION <= _bound_position(position),
+                notices.c.acknowledged_at.is_(None),
+            )
             .values(acknowledged_at=now)
         )
-        logger.info("outbox consumer %s acknowledged up to notice %d", consumer, notice_id)
+        logger.info("outbox consumer %s acknowledged up to cursor %s", consumer, position.cursor())
         return read_cursor(conn, consumer)
 
 
-def _lock_cursor(conn: Connection, consumer: str) -> int | None:
-    query = select(outbox_cursors.c.acknowledged_notice_id).where(outbox_cursors.c.consumer == consumer)
+def _delivered_position(conn: Connection, target: Position | int) -> Position:
+    """Return the position of ``target`` after checking that a read could have returned it."""
+    if target == START or target == 0:
+        return START
+    notice_id = target.notice_id if isinstance(target, Position) else target
+    query = select(notices.c.xact_id).where(notices.c.notice_id == notice_id)
+    delivered = _delivered_condition(conn)
+    if delivered is not None:
+        query = query.where(delivered)
+    xact_id = conn.scalar(query)
+    if isinstance(target, Position):
+        if xact_id is None or xact_id != target.xact_id:
+            raise InvalidInput("access.outbox.ack_cursor_unknown", cursor=target.cursor())
+    elif xact_id is None:
+        raise InvalidInput("access.outbox.ack_notice_unknown", notice_id=target)
+    return Position(xact_id, notice_id)
+
+
+def _lock_cursor(conn: Connection, consumer: str) -> Position | None:
+    query = select(outbox_cursors.c.acknowledged_xact_id, outbox_cursors.c.acknowledged_notice_id).where(
+        outbox_cursors.c.consumer == consumer
+    )
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
-    value = conn.scalar(query)
-    return int(value) if value is not None else None
+    row = conn.execute(query).first()
+    return Position(row.acknowledged_xact_id, row.acknowledged_notice_id) if row is not None else None

@@ -20,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from creditline.store.types import BigIntegerPK, UTCDateTime
+from creditline.store.types import BigIntegerPK, TransactionId, UTCDateTime, current_xact_id
 
 metadata = MetaData(
     naming_convention={
@@ -210,7 +210,8 @@ adjustments = Table(
 notices = Table(
     "notices",
     metadata,
-    # The outbox cursor: consumers read notices with notice_id greater than their last one.
+    # Outbox order is (xact_id, notice_id): see creditline.service.outbox for why the id of
+    # the writing transaction comes first.
     Column("notice_id", BigIntegerPK, primary_key=True, autoincrement=True),
     Column("customer_id", ID, nullable=False, index=True),
     Column("account_id", ID, nullable=False),
@@ -222,6 +223,10 @@ notices = Table(
     Column("body_en", Text, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("acknowledged_at", UTCDateTime()),
+    # The writing transaction's id on PostgreSQL; 0 on SQLite and for notices written
+    # before the column existed.
+    Column("xact_id", TransactionId(), nullable=False, server_default=current_xact_id()),
+    Index("ix_notices_xact_id_notice_id", "xact_id", "notice_id"),
 )
 
 ledger_events = Table(
@@ -257,10 +262,12 @@ idempotency_keys = Table(
 outbox_cursors = Table(
     "outbox_cursors",
     metadata,
-    # The last notice id a consumer of the outbox acknowledged.
+    # The outbox position a consumer acknowledged last: (acknowledged_xact_id,
+    # acknowledged_notice_id), both 0 before the first notice.
     Column("consumer", String(64), primary_key=True),
     Column("acknowledged_notice_id", BigInteger, nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    Column("acknowledged_xact_id", TransactionId(), nullable=False, server_default="0"),
 )
 
 suggestions = Table(

@@ -71,9 +71,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "每页条数 {limit} 无效：应为 1 至 {maximum}。",
         "en": "Page size {limit} is invalid: use 1 to {maximum}.",
     },
-    "access.outbox.ack_beyond_newest": {
-        "zh": "无法确认通知 {notice_id}：最新的通知编号为 {newest}。请确认已发送的最后一条通知的编号。",
-        "en": "Cannot acknowledge notice {notice_id}: the newest notice is {newest}. Acknowledge the id of the last notice you sent.",
+    "access.outbox.cursor_invalid": {
+        "zh": "发件箱游标“{cursor}”无效：请原样传入接口返回的游标（某页的 next_after 或某条通知的 cursor），或不传，从第一条通知读起。",
+        "en": "Invalid outbox cursor '{cursor}': pass a cursor exactly as the API returned it (a page's next_after or a notice's cursor), or leave it out to read from the first notice.",
+    },
+    "access.outbox.ack_cursor_unknown": {
+        "zh": "无法确认游标“{cursor}”：发件箱尚未发出带此游标的通知。请确认已发送的最后一条通知的游标。",
+        "en": "Cannot acknowledge cursor '{cursor}': the outbox has delivered no notice with this cursor. Acknowledge the cursor of the last notice you sent.",
+    },
+    "access.outbox.ack_notice_unknown": {
+        "zh": "无法确认通知 {notice_id}：发件箱尚未发出此编号的通知。请确认已发送的最后一条通知的编号。",
+        "en": "Cannot acknowledge notice {notice_id}: the outbox has delivered no notice with this id. Acknowledge the id of the last notice you sent.",
+    },
+    "access.outbox.ack_target_invalid": {
+        "zh": "确认请求须且只能包含 cursor 与 notice_id 之一：请传入已发送的最后一条通知的 cursor。",
+        "en": "An acknowledgement needs exactly one of cursor and notice_id: send the cursor of the last notice you sent.",
     },
     "kind.adjustment": {"zh": "调额记录", "en": "Adjustment"},
     "kind.customer_request": {"zh": "额度申请", "en": "Limit request"},
