@@ -28,6 +28,7 @@ from creditline.clock import Clock
 from creditline.errors import NotFound
 from creditline.i18n import translate
 from creditline.store.tables import adjustments, credit_lines, ledger_events, review_batches, review_items
+from creditline.store.transactions import reading
 
 router = APIRouter(prefix="/v1")
 
@@ -56,7 +57,7 @@ def _accessible_line(row: Any, account_id: str, lang: str, principal: Principal)
 
 
 def _read_line(engine: Engine, account_id: str) -> Any:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return conn.execute(_SELECT_LINE, {"account_id": account_id}).first()
 
 
