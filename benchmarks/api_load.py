@@ -2,7 +2,7 @@
 
 Usage (PostgreSQL on 127.0.0.1, wrk from Debian's package)::
 
-    .venv/bin/python benchmarks/api_load.py --accounts 5000 --duration 30 --workers 2
+    .venv/bin/python benchmarks/api_load.py --accounts 3000 --duration 20 --workers 2 --connections 4,8,16
 
 Creates and drops its own PostgreSQL database, imports a synthetic portfolio, trains the
 scorecard and proposes a periodic review (which stores every line's profile snapshot, as
@@ -11,7 +11,9 @@ in production), then:
 1. times ``request_increase`` in process on distinct lines (each line may change once a
    month), each asking for the approved limit plus 1,000 yuan, and prints p50/p99
    milliseconds and the count of each outcome;
-2. serves the API with uvicorn on 127.0.0.1 and runs ``wrk`` with benchmarks/wrk/mixed.lua
+2. serves the API with uvicorn on 127.0.0.1 and runs ``wrk`` once per connection count
+   (each run a closed loop: a connection sends its next request when the reply arrives,
+   so more connections queue more requests at a saturated server) with benchmarks/wrk/mixed.lua
    (80 % line reads, 10 % state reads, 6 % decreases, 4 % increases, each with its own
    Idempotency-Key), prints wrk's report and then the status of every POST, read from
    the stored idempotency replies. Most non-2xx replies are the policy's own 422s: a
@@ -161,7 +163,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def load_average() -> str:
+    try:
+        return Path("/proc/loadavg").read_text(encoding="ascii").split()[0]
+    except OSError:
+        return "?"
+
+
 def run_wrk(url: str, policy_path: Path, tokens: Path, args: argparse.Namespace) -> None:
+    """Serve the API with uvicorn and run wrk once per connection count, one server for all runs."""
     port = free_port()
     env = dict(os.environ, CREDITLINE_DATABASE_URL=url, CREDITLINE_POLICY_PATH=str(policy_path), CREDITLINE_LOG_LEVEL="ERROR")
     server = subprocess.Popen(
@@ -190,23 +200,35 @@ def run_wrk(url: str, policy_path: Path, tokens: Path, args: argparse.Namespace)
             except OSError:
                 time.sleep(0.2)
         time.sleep(1)
-        command = [
-            "wrk",
-            f"-t{args.threads}",
-            f"-c{args.connections}",
-            f"-d{args.duration}s",
-            "--latency",
-            "-s",
-            str(ROOT / "benchmarks" / "wrk" / "mixed.lua"),
-            f"http://127.0.0.1:{port}",
-            "--",
-            str(tokens),
-        ]
-        print("$", " ".join(command))
-        subprocess.run(command, check=True)
+        for connections in args.connections:
+            command = [
+                "wrk",
+                f"-t{args.threads}",
+                f"-c{connections}",
+                f"-d{args.duration}s",
+                "--latency",
+                "-s",
+                str(ROOT / "benchmarks" / "wrk" / "mixed.lua"),
+                f"http://127.0.0.1:{port}",
+                "--",
+                str(tokens),
+            ]
+            print(f"load average before the run: {load_average()}")
+            print("$", " ".join(command), flush=True)
+            subprocess.run(command, check=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def connection_counts(text: str) -> list[int]:
+    try:
+        counts = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--connections {text!r}: give whole numbers separated by commas, e.g. 4,8,16") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"--connections {text!r}: every count must be at least 1")
+    return counts
 
 
 def main() -> None:
@@ -214,7 +236,12 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=5000, help="synthetic accounts (default 5000)")
     parser.add_argument("--increase-calls", type=int, default=1000, help="in-process increase decisions to time")
     parser.add_argument("--duration", type=int, default=30, help="wrk seconds (default 30)")
-    parser.add_argument("--connections", type=int, default=32, help="wrk open connections (default 32)")
+    parser.add_argument(
+        "--connections",
+        type=connection_counts,
+        default=[4, 8, 16],
+        help="wrk open connections, one run per comma-separated count (default 4,8,16)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (default 2)")
     args = parser.parse_args()

@@ -4,6 +4,8 @@ local accounts = {}
 local counter = 0
 local thread_id = 0
 local started = 0
+-- Keys differ between runs against one server, so a later run never replays an earlier one.
+local run_id = tostring(os.time())
 
 function setup(thread)
   started = started + 1
@@ -32,7 +34,7 @@ function request()
     return wrk.format("GET", "/v1/lines/" .. pick.account .. "/state", headers)
   end
   headers["Content-Type"] = "application/json"
-  headers["Idempotency-Key"] = "bench-" .. thread_id .. "-" .. counter
+  headers["Idempotency-Key"] = "bench-" .. run_id .. "-" .. thread_id .. "-" .. counter
   if roll <= 96 then
     local amount = 15000 + math.random(0, 40) * 100
     return wrk.format("POST", "/v1/lines/" .. pick.account .. "/decrease", headers, '{"new_limit": "' .. amount .. '.00"}')
