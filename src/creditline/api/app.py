@@ -26,6 +26,7 @@ from creditline.api import (
     suggestion_routes,
 )
 from creditline.api.idempotency import IdempotencyMiddleware
+from creditline.api.tokens import TokenVerifier
 from creditline.clock import Clock, SystemClock
 from creditline.i18n import negotiate_accept_language
 from creditline.settings import Settings
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
+    app.state.token_verifier = TokenVerifier(settings.token_secrets())
 
     # Added first, so it runs inside RequestContextMiddleware and sees the request id and locale.
     app.add_middleware(IdempotencyMiddleware)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from creditline.api.tokens import verify_token
+from creditline.api.tokens import TokenVerifier
 from creditline.errors import Forbidden, NotFound, Unauthenticated
 
 logger = logging.getLogger(__name__)
@@ -65,12 +65,8 @@ def bearer_token(authorization: str | None) -> str:
 
 def authenticate(request: Request) -> Principal:
     """Verify the request's bearer token with the application's keys and clock."""
-    settings = request.app.state.settings
-    claims = verify_token(
-        bearer_token(request.headers.get("Authorization")),
-        settings.token_secrets(),
-        request.app.state.clock.now(),
-    )
+    verifier: TokenVerifier = request.app.state.token_verifier
+    claims = verifier.verify(bearer_token(request.headers.get("Authorization")), request.app.state.clock.now())
     try:
         role = Role(claims.role)
     except ValueError:

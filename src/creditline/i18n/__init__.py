@@ -6,6 +6,7 @@ and its parameters render the same way in the CLI, the API and customer notices.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -41,8 +42,12 @@ def locale_from_environment(environ: Mapping[str, str] | None = None) -> str:
     return DEFAULT_LOCALE
 
 
+@functools.lru_cache(maxsize=256)
 def negotiate_accept_language(header: str | None) -> str:
-    """Choose a locale from an HTTP Accept-Language header by its quality values."""
+    """Choose a locale from an HTTP Accept-Language header by its quality values.
+
+    Cached by header text: every request asks, and clients send the same few headers.
+    """
     if not header:
         return DEFAULT_LOCALE
     ranked: list[tuple[float, int, str]] = []
