@@ -6,12 +6,13 @@ Usage (PostgreSQL on 127.0.0.1, wrk from Debian's package)::
 
 Creates and drops its own PostgreSQL database, imports a synthetic portfolio, trains the
 scorecard and proposes a periodic review (which stores every line's profile snapshot, as
-in production), then:
+in production), vacuums and checkpoints the database after that bulk load, then:
 
 1. times ``request_increase`` in process on distinct lines (each line may change once a
    month), each asking for the approved limit plus 1,000 yuan, and prints p50/p99
    milliseconds and the count of each outcome;
-2. serves the API with uvicorn on 127.0.0.1 and runs ``wrk`` once per connection count
+2. serves the API with uvicorn on 127.0.0.1, sends 10 s of uncounted warm-up traffic, and
+   runs ``wrk`` once per connection count
    (each run a closed loop: a connection sends its next request when the reply arrives,
    so more connections queue more requests at a saturated server) with benchmarks/wrk/mixed.lua
    (80 % line reads, 10 % state reads, 6 % decreases, 4 % increases, each with its own
@@ -125,6 +126,19 @@ def prepare_snapshots(url: str, policy_text: str) -> None:
     engine.dispose()
 
 
+def settle_database(url: str) -> None:
+    """Vacuum, analyse and checkpoint after the bulk load, as autovacuum would soon do anyway.
+
+    Without this, autovacuum and the checkpointer run during the first timed minute and
+    take CPU from the server under test.
+    """
+    engine = make_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+        conn.execute(text("CHECKPOINT"))
+    engine.dispose()
+
+
 def print_post_outcomes(url: str) -> None:
     """Print the stored status of every POST that wrk sent (from ``idempotency_keys``)."""
     engine = make_engine(url)
@@ -200,12 +214,13 @@ def run_wrk(url: str, policy_path: Path, tokens: Path, args: argparse.Namespace)
             except OSError:
                 time.sleep(0.2)
         time.sleep(1)
-        for connections in args.connections:
-            command = [
+
+        def wrk(connections: int, duration: int) -> list[str]:
+            return [
                 "wrk",
                 f"-t{args.threads}",
                 f"-c{connections}",
-                f"-d{args.duration}s",
+                f"-d{duration}s",
                 "--latency",
                 "-s",
                 str(ROOT / "benchmarks" / "wrk" / "mixed.lua"),
@@ -213,7 +228,14 @@ def run_wrk(url: str, policy_path: Path, tokens: Path, args: argparse.Namespace)
                 "--",
                 str(tokens),
             ]
+
+        # Each worker loads its modules, model and connections on its first requests.
+        warm_up = subprocess.run(wrk(8, args.warm_up), check=True, capture_output=True, text=True)
+        rate = next((line for line in warm_up.stdout.splitlines() if line.startswith("Requests/sec")), "?")
+        print(f"warm-up run, {args.warm_up} s at 8 connections, not counted: {rate}")
+        for connections in args.connections:
             print(f"load average before the run: {load_average()}")
+            command = wrk(connections, args.duration)
             print("$", " ".join(command), flush=True)
             subprocess.run(command, check=True)
     finally:
@@ -243,6 +265,7 @@ def main() -> None:
         help="wrk open connections, one run per comma-separated count (default 4,8,16)",
     )
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
+    parser.add_argument("--warm-up", type=int, default=10, help="seconds of uncounted traffic first (default 10)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (default 2)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -260,6 +283,7 @@ def main() -> None:
         policy_text = synthetic_policy_text()
         policy_path.write_text(policy_text, encoding="utf-8")
         prepare_snapshots(url, policy_text)
+        settle_database(url)
         time_increases(url, min(args.increase_calls, args.accounts - 20), policy_text)
         tokens = work / "tokens.txt"
         write_tokens(tokens, args.accounts, Settings())
