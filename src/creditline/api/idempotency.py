@@ -35,7 +35,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -45,6 +44,7 @@ from creditline.api import problems
 from creditline.api.auth import authenticate, remember_principal
 from creditline.errors import CreditlineError
 from creditline.i18n import translate
+from creditline.store.db import insert_if_absent
 from creditline.store.tables import idempotency_keys
 from creditline.store.transactions import UnitOfWork
 
@@ -99,18 +99,6 @@ class Claim:
     unit: UnitOfWork | None
 
 
-def _insert_if_absent(dialect: str) -> Any:
-    """``INSERT ... ON CONFLICT DO NOTHING`` for the key row: on PostgreSQL it waits for a
-    concurrent claim of the same key to commit or roll back, then inserts nothing or the row."""
-    module = postgresql if dialect == "postgresql" else sqlite
-    return (
-        module.insert(idempotency_keys)
-        .on_conflict_do_nothing(index_elements=[idempotency_keys.c.principal, idempotency_keys.c.key])
-        .returning(idempotency_keys.c.key)
-    )
-
-
-_INSERT_KEY = {"postgresql": _insert_if_absent("postgresql"), "sqlite": _insert_if_absent("sqlite")}
 _SELECT_KEY = select(idempotency_keys).where(
     idempotency_keys.c.principal == bindparam("principal"), idempotency_keys.c.key == bindparam("key")
 )
@@ -129,7 +117,8 @@ def claim_key(
         conn = unit.connection
         row = {"principal": principal, "key": key, "method": method, "path": path, "body_sha256": digest,
                "created_at": now}
-        if conn.execute(_INSERT_KEY[conn.dialect.name], row).first() is not None:
+        claim = insert_if_absent(idempotency_keys, conn.dialect.name).returning(idempotency_keys.c.key)
+        if conn.execute(claim, row).first() is not None:
             return Claim(stored=None, unit=unit)
         found = conn.execute(_SELECT_KEY, {"principal": principal, "key": key}).one()
         stored = StoredRequest(

@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, tuple_, update
+from sqlalchemy import Connection, Engine, func, select, tuple_, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from creditline.errors import InvalidInput
+from creditline.store.db import insert_if_absent
 from creditline.store.tables import notices, outbox_cursors
 from creditline.store.transactions import transaction
 
@@ -182,17 +183,21 @@ def acknowledge(engine: Engine, consumer: str, target: Position | int, now: date
     """
     with transaction(engine) as conn:
         position = _delivered_position(conn, target)
-        current = _lock_cursor(conn, consumer)
-        if current is None:
-            conn.execute(
-                insert(outbox_cursors).values(
-                    consumer=consumer,
-                    acknowledged_xact_id=position.xact_id,
-                    acknowledged_notice_id=position.notice_id,
-                    updated_at=now,
-                )
-            )
-        elif position > current:
+        # A consumer's first acknowledgement inserts its cursor; two first acknowledgements
+        # at once do not collide, because the second waits and then finds the row.
+        first = conn.execute(
+            insert_if_absent(outbox_cursors, conn.dialect.name).returning(outbox_cursors.c.consumer),
+            {
+                "consumer": consumer,
+                "acknowledged_xact_id": position.xact_id,
+                "acknowledged_notice_id": position.notice_id,
+                "updated_at": now,
+            },
+        ).first()
+        if first is None:
+            current = _lock_cursor(conn, consumer)
+            if current is not None and not position > current:
+                return read_cursor(conn, consumer)
             conn.execute(
                 update(outbox_cursors)
                 .where(outbox_cursors.c.consumer == consumer)
@@ -202,8 +207,6 @@ def acknowledge(engine: Engine, consumer: str, target: Position | int, now: date
                     updated_at=now,
                 )
             )
-        else:
-            return read_cursor(conn, consumer)
         conn.execute(
             update(notices)
             .where(

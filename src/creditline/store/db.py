@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
 from sqlalchemy.engine import make_url
 
 logger = logging.getLogger(__name__)
@@ -78,6 +81,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_size", 24)
     kwargs.setdefault("max_overflow", 8)
     return create_engine(url, **kwargs)
+
+
+@functools.cache
+def insert_if_absent(table: Table, dialect_name: str) -> Insert:
+    """Build ``INSERT ... ON CONFLICT (primary key) DO NOTHING`` for ``table`` on PostgreSQL or SQLite.
+
+    On PostgreSQL the insert waits for a concurrent transaction that inserted the same key
+    to commit or roll back, and then inserts nothing or the row, so two writers that both
+    find a row missing do not fail on the primary key.
+    """
+    module = postgresql if dialect_name == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing(index_elements=list(table.primary_key.columns))
 
 
 def alembic_config(engine_url: str) -> Any:

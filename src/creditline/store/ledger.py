@@ -26,6 +26,7 @@ from creditline.domain.ledger import (
     is_registry_stream,
     verify_chain,
 )
+from creditline.store.db import insert_if_absent
 from creditline.store.tables import credit_lines, ledger_events, ledger_heads
 
 logger = logging.getLogger(__name__)
@@ -67,25 +68,24 @@ def append_headed_event(
 ) -> StreamHead:
     """Append one event to a stream whose head is kept in ``ledger_heads``, in the caller's transaction.
 
-    The head row is read with FOR UPDATE where the database supports it (PostgreSQL), so
-    concurrent appenders to one stream wait for each other. On SQLite the engine's
-    BEGIN IMMEDIATE serialises writers. Two first appends racing on an empty stream can
-    still collide on the head's primary key. The losing transaction then fails and writes
-    no event.
+    A new stream's head row is first inserted at sequence 0 if it is missing (a concurrent
+    first append waits for it on PostgreSQL), then read with FOR UPDATE where the database
+    supports it, so concurrent appenders to one stream wait for each other. On SQLite the
+    engine's BEGIN IMMEDIATE serialises writers. The row at sequence 0 never outlives the
+    transaction: it is updated to the new event before the caller commits.
 
     Returns the stream's new head.
     """
+    conn.execute(
+        insert_if_absent(ledger_heads, conn.dialect.name),
+        {"stream_id": stream_id, "seq": 0, "hash": GENESIS_HASH},
+    )
     row = conn.execute(
         select(ledger_heads.c.seq, ledger_heads.c.hash).where(ledger_heads.c.stream_id == stream_id).with_for_update()
-    ).first()
-    head = StreamHead(row.seq, row.hash) if row is not None else StreamHead()
+    ).one()
+    head = StreamHead(row.seq, row.hash) if row.seq > 0 else StreamHead()
     conn.execute(ledger_events.insert().values(**chain_event(head, stream_id, event_type, occurred_at, payload)))
-    if row is None:
-        conn.execute(ledger_heads.insert().values(stream_id=stream_id, seq=head.seq, hash=head.hash))
-    else:
-        conn.execute(
-            update(ledger_heads).where(ledger_heads.c.stream_id == stream_id).values(seq=head.seq, hash=head.hash)
-        )
+    conn.execute(update(ledger_heads).where(ledger_heads.c.stream_id == stream_id).values(seq=head.seq, hash=head.hash))
     return head
 
 
