@@ -284,3 +284,18 @@ def test_retry_replays_and_the_change_applies_once(client: TestClient, engine: E
     assert line_record_counts(engine) == (800_000, events + 1, changes + 1, sent + 1)
     with engine.connect() as conn:
         assert conn.scalar(select(idempotency_keys.c.status_code)) == 200
+
+
+def test_replay_keeps_first_reply_language(client: TestClient, clock: FixedClock) -> None:
+    customer = {**bearer(clock, subject="C0001", role="customer"), "Idempotency-Key": "dec-lang"}
+
+    first = client.post(
+        "/v1/lines/A0001/decrease", json={"new_limit": "8000.00"}, headers={**customer, "Accept-Language": "en"}
+    )
+    retry = client.post("/v1/lines/A0001/decrease", json={"new_limit": "8000.00"}, headers=customer)
+
+    assert first.status_code == 200
+    assert first.headers["content-language"] == "en"
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.headers["content-language"] == "en"
+    assert retry.json() == first.json()

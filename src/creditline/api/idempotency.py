@@ -282,7 +282,9 @@ class IdempotencyMiddleware:
             envelope = json.dumps(
                 {
                     "content_type": headers.get("content-type", "application/json"),
-                    "content_language": headers.get("content-language"),
+                    # RequestContextMiddleware, outside this one, adds the request's locale
+                    # when the route set no Content-Language; the replay must carry it too.
+                    "content_language": headers.get("content-language") or _locale(request),
                     "body": b"".join(chunks).decode("utf-8", errors="replace"),
                 },
                 ensure_ascii=False,
