@@ -432,6 +432,17 @@ def test_api_accept_returns_change_reply(app_client: TestClient, clock: FixedClo
     assert reply["line"]["version"] == 2
 
 
+def test_api_accept_without_body_takes_nearest_end(app_client: TestClient, clock: FixedClock) -> None:
+    headers = {**bearer(clock, subject="C0007", role="customer", strong_auth=True), "Accept-Language": "en"}
+    app_client.get("/v1/lines/A0007/suggestion", headers=headers)
+
+    response = app_client.post("/v1/lines/A0007/suggestion/accept", headers={**headers, "Idempotency-Key": "no-body"})
+
+    assert response.status_code == 200
+    assert response.json()["suggestion"]["accepted_limit"] == "7400.00"
+    assert response.json()["request"]["outcome"] == "honoured"
+
+
 @pytest.fixture
 def scored_client(engine: Engine, tmp_path: Path, clock: FixedClock) -> Iterator[TestClient]:
     # Scoring an increase needs a scorecard, and training one needs the larger portfolio.

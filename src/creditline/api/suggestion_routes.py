@@ -145,8 +145,14 @@ def get_suggestion(account_id: str, request: Request, caller: CustomerCaller, la
     summary="Turn this month's suggestion into an increase or decrease request",
 )
 def accept_suggestion(
-    account_id: str, body: SuggestionAccept, request: Request, caller: CustomerCaller, lang: Locale
+    account_id: str,
+    request: Request,
+    caller: CustomerCaller,
+    lang: Locale,
+    body: SuggestionAccept | None = None,
 ) -> AcceptancePublic:
+    # The body is optional: with no body, or no new_limit, the end of the range nearest the current limit is taken.
+    body = body or SuggestionAccept()
     settings = request.app.state.settings
     engine = request.app.state.engine
     with reading(engine) as conn:
