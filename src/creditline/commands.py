@@ -305,17 +305,40 @@ def _register_serve(app: typer.Typer, ctx: "Context") -> None:
     def serve(
         host: Annotated[str, typer.Option("--host", help=t("cli.help.host"))] = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", help=t("cli.help.port"))] = 8000,
+        policy_path: Annotated[Path | None, typer.Option("--policy", help=t("cli.help.serve_policy"))] = None,
     ) -> None:
-        serve_api(ctx, host, port)
+        serve_api(ctx, host, port, policy_path)
 
 
-def serve_api(ctx: "Context", host: str, port: int) -> None:
+def serve_api(ctx: "Context", host: str, port: int, policy_path: Path | None = None) -> None:
+    """Serve the API, after naming the policy in force and any lines it cannot decide for."""
+    import dataclasses
+
     import uvicorn
+    from sqlalchemy import func, select
 
     from creditline.api.app import create_app
+    from creditline.service.policies import active_policy
+    from creditline.store.tables import credit_lines
 
     settings = ctx.settings()
-    ctx.engine(upgrade_schema=True).dispose()
+    if policy_path is not None:
+        settings = dataclasses.replace(settings, policy_path=policy_path)
+    policy = active_policy(settings)
+    engine = ctx.engine(upgrade_schema=True)
+    with engine.connect() as conn:
+        other_currencies = conn.execute(
+            select(credit_lines.c.currency, func.count())
+            .where(credit_lines.c.currency != policy.currency)
+            .group_by(credit_lines.c.currency)
+            .order_by(credit_lines.c.currency)
+        ).all()
+    engine.dispose()
+    ctx.out.print(ctx.t("cli.serve.policy", policy=policy.version_tag, currency=policy.currency))
+    for currency, lines in other_currencies:
+        ctx.err.print(
+            ctx.t("cli.serve.currency_mismatch", lines=lines, currency=currency, policy_currency=policy.currency)
+        )
     ctx.out.print(ctx.t("cli.serve.start", host=host, port=port))
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 

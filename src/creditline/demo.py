@@ -31,9 +31,10 @@ def register_demo(app: typer.Typer, ctx: "Context") -> None:
     ) -> None:
         run_demo(ctx, workdir, from_path)
         if not no_serve:
-            from creditline.commands import serve_api
+            from creditline.commands import DEFAULT_POLICY, serve_api
 
-            serve_api(ctx, "127.0.0.1", port)
+            # Customer requests are decided with the same policy as the demo's review.
+            serve_api(ctx, "127.0.0.1", port, DEFAULT_POLICY)
 
 
 def run_demo(ctx: "Context", workdir: Path, from_path: Path | None) -> None:

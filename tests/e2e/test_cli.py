@@ -11,6 +11,7 @@ import csv
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -418,3 +419,31 @@ def test_demo_ledger_tampering_found(demo: Demo, tmp_path: Path) -> None:
         f"First bad event: ledger row id={row_id}, line {account_id}, sequence {seq}: "
         "event content does not match its hash (the event was edited)\n"
     )
+
+
+def test_serve_names_policy_and_lines_it_cannot_decide(tmp_path: Path) -> None:
+    env = child_environment(CREDITLINE_DATABASE_URL=sqlite_url(tmp_path / "serve.db"), CREDITLINE_LANG="en")
+    assert creditline("import", str(write_portfolio(tmp_path / "portfolio", 3)), cwd=tmp_path, env=env).code == 0
+    twd_policy = Path(__file__).parents[2] / "src" / "creditline" / "policies" / "taiwan_demo.yaml"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    with subprocess.Popen(
+        [*COMMAND, "serve", "--port", str(port), "--policy", str(twd_policy)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        encoding="utf-8",
+    ) as server:
+        try:
+            started = server.stdout.readline() + server.stdout.readline()  # type: ignore[union-attr]
+            warning = server.stderr.readline()  # type: ignore[union-attr]
+        finally:
+            server.terminate()
+            server.wait(timeout=CHILD_TIMEOUT_SECONDS)
+
+    assert re.search(r"decided with the limit policy taiwan-demo@\S+ \(TWD\)", started)
+    assert f"API at http://127.0.0.1:{port}/v1" in started
+    assert warning.startswith("Warning: 3 credit lines are in CNY but the limit policy is for TWD")

@@ -3,14 +3,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 
+from creditline.api.app import create_app
 from creditline.clock import FixedClock
 from creditline.service.imports import import_folder
 from creditline.service.ledger import verify
 from creditline.service.models import train_scorecard
+from creditline.settings import Settings
 from creditline.store.tables import notices, offers
-from tests.access import app_client, bearer
+from tests.access import TestClient, app_client, bearer
 from tests.factories import write_portfolio
 
 
@@ -214,3 +216,24 @@ def test_unfreeze_of_risk_freeze_names_it(client, clock: FixedClock) -> None:  #
     assert in_chinese.json()["detail"] == (
         "额度已被我们风控冻结，并非您本人冻结，您无法自行解除；风控冻结只能由我们解除，如有疑问请联系我们。"
     )
+
+
+def test_policy_for_another_currency_refuses_requests(engine: Engine, tmp_path: Path, clock: FixedClock) -> None:
+    import_folder(engine, write_portfolio(tmp_path / "in", 3), clock)
+    twd_policy = Path(__file__).parents[2] / "src" / "creditline" / "policies" / "taiwan_demo.yaml"
+    settings = Settings(database_url=engine.url.render_as_string(hide_password=False), policy_path=twd_policy)
+
+    with TestClient(create_app(settings, clock=clock)) as client:
+        response = post(client, "/v1/lines/A0001/decrease", customer(clock), {"new_limit": "8000.00"})
+        other = post(client, "/v1/lines/A0002/decrease", customer(clock), {"new_limit": "8000.00"})
+
+    assert response.status_code == 409
+    assert response.json()["type"].endswith("/customer-error-policy_currency")
+    assert response.json()["detail"].startswith(
+        "Line A0001 is in CNY, but the limit policy in force (taiwan-demo@"
+    )
+    assert "set CREDITLINE_POLICY_PATH to a CNY policy file" in response.json()["detail"]
+    # Another customer's line stays not found: the currency is not revealed.
+    assert other.status_code == 404
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(notices)) == 0

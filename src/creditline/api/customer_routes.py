@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
 from starlette.concurrency import run_in_threadpool
 
 from creditline.api.auth import Principal, Role, ensure_line_access, require_roles
@@ -22,7 +22,7 @@ from creditline.api.schemas import ReasonPublic
 from creditline.api.views import reasons
 from creditline.domain.line import CreditLine
 from creditline.domain.money import format_amount, parse_amount
-from creditline.errors import Forbidden, NotFound
+from creditline.errors import Conflict, Forbidden, NotFound
 from creditline.policy import Policy
 from creditline.service import consents as consent_service
 from creditline.service import customer as service
@@ -236,12 +236,27 @@ async def _context(request: Request) -> Context:
 Ctx = Annotated[Context, Depends(_context)]
 
 
+_OWNER_AND_CURRENCY = select(credit_lines.c.customer_id, credit_lines.c.currency).where(
+    credit_lines.c.account_id == bindparam("account_id")
+)
+
+
 def _line_for(ctx: Context, principal: Principal, account_id: str) -> Any:
+    """Check that ``principal`` may act on the line and that the policy in force is for its currency."""
     with reading(ctx.engine) as conn:
-        row = conn.execute(select(credit_lines.c.customer_id).where(credit_lines.c.account_id == account_id)).first()
+        row = conn.execute(_OWNER_AND_CURRENCY, {"account_id": account_id}).first()
     if row is None:
         raise NotFound(kind="line", ident=account_id)
     ensure_line_access(principal, row.customer_id, account_id)
+    if row.currency != ctx.policy.currency:
+        # A misconfigured server, not a bad request: the amounts and bands would not fit the line.
+        raise Conflict(
+            "customer.error.policy_currency",
+            account_id=account_id,
+            line_currency=row.currency,
+            policy=ctx.policy.version_tag,
+            policy_currency=ctx.policy.currency,
+        )
     return row
 
 

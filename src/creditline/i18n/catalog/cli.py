@@ -48,6 +48,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.help.db": {"zh": "数据库结构管理。", "en": "Database schema management."},
     "cli.help.upgrade": {"zh": "把数据库结构升级到最新版本。", "en": "Upgrade the database schema to the latest revision."},
     "cli.help.serve": {"zh": "启动 HTTP API 服务（/v1，附 OpenAPI 文档）。", "en": "Serve the HTTP API (/v1, with an OpenAPI document)."},
+    "cli.help.serve_policy": {"zh": "决策客户请求所用的额度策略 YAML 文件；默认取 CREDITLINE_POLICY_PATH，未设置时为内置的 default_cny。", "en": "Limit policy YAML file that decides customer requests; defaults to CREDITLINE_POLICY_PATH, else the shipped default_cny."},
     "cli.help.host": {"zh": "监听地址。", "en": "Address to listen on."},
     "cli.help.port": {"zh": "监听端口。", "en": "Port to listen on."},
     "cli.help.demo": {"zh": "在真实的台湾信用卡数据上完整演示：导入、训练、调额、审批、执行、校验，然后启动 API。", "en": "Run the whole journey on the real Taiwan card data: import, train, review, approve, apply, verify, then serve the API."},
@@ -114,6 +115,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "cli.ledger.fault_line": {"zh": "  额度账户 {stream_id}（行 id={row_id}，序号 {seq}）：{problem}", "en": "  line {stream_id} (row id={row_id}, seq {seq}): {problem}"},
     "cli.db.upgraded": {"zh": "数据库结构已是最新版本。", "en": "Database schema is at the latest revision."},
+    "cli.serve.policy": {"zh": "客户请求按额度策略 {policy}（{currency}）决策。", "en": "Customer requests are decided with the limit policy {policy} ({currency})."},
+    "cli.serve.currency_mismatch": {
+        "zh": "警告：有 {lines} 个额度账户的币种是 {currency}，而额度策略适用于 {policy_currency}，这些账户的客户请求将被拒绝。请用 --policy 指定 {currency} 的策略文件（台湾数据可用 src/creditline/policies/taiwan_demo.yaml）。",
+        "en": "Warning: {lines} credit lines are in {currency} but the limit policy is for {policy_currency}, so customer requests on them will be refused. Pass --policy with a {currency} policy file (for the Taiwan data: src/creditline/policies/taiwan_demo.yaml).",
+    },
     "cli.serve.start": {"zh": "API 服务地址 http://{host}:{port}/v1 ，接口文档 http://{host}:{port}/docs 。按 Ctrl+C 停止。", "en": "API at http://{host}:{port}/v1, docs at http://{host}:{port}/docs. Press Ctrl+C to stop."},
     "demo.error.database_not_empty": {
         "zh": "数据库 {url} 中已有 {lines} 个额度账户。演示会自动审批并执行调额，因此只在空数据库上运行：请取消 CREDITLINE_DATABASE_URL 以使用演示自己的 SQLite 文件，或指定一个空数据库。",

@@ -119,6 +119,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "此操作（{action}）需要强认证：请完成强认证（如人脸或短信验证）后重试。",
         "en": "This action ({action}) needs strong authentication: complete it (for example face or SMS check) and try again.",
     },
+    "customer.error.policy_currency": {
+        "zh": "额度账户 {account_id} 的币种是 {line_currency}，而当前生效的额度策略 {policy} 适用于 {policy_currency}，无法处理该请求。运维人员请将 CREDITLINE_POLICY_PATH 设为 {line_currency} 的策略文件，或用 creditline serve --policy 指定。",
+        "en": "Line {account_id} is in {line_currency}, but the limit policy in force ({policy}) is for {policy_currency}, so the request cannot be decided. Operators: set CREDITLINE_POLICY_PATH to a {line_currency} policy file, or start the server with creditline serve --policy.",
+    },
     "customer.error.preference": {
         "zh": "提额偏好“{value}”无效：可选 {allowed}。",
         "en": "Increase preference '{value}' is invalid: choose one of {allowed}.",
