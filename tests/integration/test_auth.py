@@ -150,8 +150,19 @@ def test_malformed_tokens_rejected(client: TestClient, authorization: str) -> No
     status, kind, challenge = rejected(client, {"Authorization": authorization})
 
     assert status == 401
-    assert kind in {"missing", "malformed"}
+    assert kind in {"missing", "malformed", "scheme"}
     assert challenge.startswith('Bearer realm="creditline"')
+
+
+def test_other_scheme_named_without_the_credential(client: TestClient) -> None:
+    response = client.get("/v1/lines", headers={"Authorization": "Basic dXNlcjpwYXNz", "Accept-Language": "en"})
+
+    assert response.status_code == 401
+    assert response.json()["detail"] == (
+        "The Authorization header must be 'Bearer <token>' but starts with 'Basic': put 'Bearer ' before the token."
+    )
+    assert "dXNlcjpwYXNz" not in response.text
+    assert response.headers["www-authenticate"] == 'Bearer realm="creditline"'
 
 
 def test_edited_claims_fail_signature(client: TestClient, clock: FixedClock) -> None:

@@ -284,7 +284,7 @@ def test_unknown_case_not_found(client: TestClient, officer: dict[str, str]) -> 
         ({"subject_id": "ADJ-R"}, "zh", "body.subject_type", "缺少必填项"),
         ({"subject_type": "adjustment", "subject_id": "ADJ-R", "extra": 1}, "en", "body.extra", "Unknown field: remove it"),
         ({"subject_type": "payment", "subject_id": "ADJ-R"}, "en", "body.subject_type", "Invalid value: must be 'adjustment' or 'request'"),
-        ({"subject_type": "adjustment", "subject_id": 7}, "zh", "body.subject_id", "应为字符串"),
+        ({"subject_type": "adjustment", "subject_id": 7}, "zh", "body.subject_id", '应为带引号的字符串，收到 7；金额也写成字符串，如 "8000.00"'),
         ({"subject_type": "adjustment", "subject_id": ""}, "en", "body.subject_id", "Must have at least 1 characters"),
     ],
 )
@@ -307,7 +307,9 @@ def test_invalid_json_message(client: TestClient, officer: dict[str, str]) -> No
     response = client.post("/v1/cases/nope/decide", content=b"{not json", headers=headers)
 
     assert response.status_code == 422
-    assert response.json()["errors"][0]["problem"] == "请求体不是有效的 JSON（Expecting property name enclosed in double quotes）"
+    assert response.json()["errors"] == [
+        {"location": "body", "problem": "请求体不是有效的 JSON：第 1 个字符处：Expecting property name enclosed in double quotes"}
+    ]
 
 
 def test_page_size_message_in_english(client: TestClient, clock: FixedClock) -> None:

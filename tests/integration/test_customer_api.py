@@ -62,7 +62,7 @@ def test_other_customers_line_is_404(client, clock: FixedClock) -> None:  # type
 def test_increase_needs_strong_auth(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
     response = post(client, "/v1/lines/A0001/increase", customer(clock), {"requested_limit": "22000.00"})
     assert response.status_code == 403
-    assert response.json()["detail"].startswith("This action (increase) needs strong authentication")
+    assert response.json()["detail"].startswith("Strong authentication is needed for asking for a higher limit")
 
 
 def test_increase_is_decided(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
@@ -237,3 +237,27 @@ def test_policy_for_another_currency_refuses_requests(engine: Engine, tmp_path: 
     assert other.status_code == 404
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(notices)) == 0
+
+
+def test_input_mistakes_get_a_hint(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    headers = {**customer(clock, strong=True), "Idempotency-Key": "hint-1"}
+
+    number = client.post("/v1/lines/A0001/decrease", json={"new_limit": 8000}, headers=headers)
+    no_type = client.post(
+        "/v1/lines/A0001/decrease", content=b'{"new_limit": "8000.00"}', headers={**headers, "Idempotency-Key": "hint-2"}
+    )
+    bad_date = client.post(
+        "/v1/lines/A0001/temporary-limit",
+        json={"amount": "1000.00", "expires_on": "31/12/2026"},
+        headers={**headers, "Idempotency-Key": "hint-3"},
+    )
+
+    assert number.json()["errors"] == [
+        {"location": "body.new_limit", "problem": 'Must be a string in quotes, got 8000; amounts are strings too, such as "8000.00"'}
+    ]
+    assert no_type.json()["errors"][0]["problem"] == (
+        "Must be a JSON object, sent with the header Content-Type: application/json"
+    )
+    assert bad_date.json()["errors"] == [
+        {"location": "body.expires_on", "problem": "Must be a date as YYYY-MM-DD, such as 2026-12-31"}
+    ]

@@ -51,15 +51,21 @@ def test_risk_freeze_stops_drawing_and_is_idempotent(imported: Engine, clock: Fi
 @pytest.mark.parametrize(
     ("action", "message"),
     [
-        (dict(action="shrink", reason_codes=("R_FRAUD",)), "risk action 'shrink' is unknown"),
-        (dict(action="reduce", reason_codes=("R_FRAUD",)), "a risk reduction needs new_limit"),
-        (dict(action="freeze", reason_codes=("X_NOPE",)), "risk reason codes ['X_NOPE'] are not in the catalogue"),
+        (dict(action="shrink", reason_codes=("R_FRAUD",)), "Risk action 'shrink' is unknown: use reduce, freeze or unfreeze."),
+        (dict(action="reduce", reason_codes=("R_FRAUD",)), 'A risk reduction needs new_limit: an amount of zero or more as a string, such as "12000.00".'),
+        (dict(action="freeze", reason_codes=("X_NOPE",)), "Risk reason codes X_NOPE are not valid: give at least one, from R_OVERDUE, "),
     ],
 )
 def test_invalid_risk_action_rejected(action: dict, message: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(InvalidInput) as caught:
         RiskAction(decided_by="risk-engine", **action)
     assert message in caught.value.render("en")
+
+
+def test_invalid_risk_action_message_in_chinese() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        RiskAction(decided_by="risk-engine", action="reduce", reason_codes=("R_FRAUD",))
+    assert caught.value.render("zh") == '风险降额须提供 new_limit：不小于 0 的金额字符串，如 "12000.00"。'
 
 
 def test_risk_action_api_freezes_and_reduces(imported: Engine, clock: FixedClock) -> None:

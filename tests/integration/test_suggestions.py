@@ -519,6 +519,6 @@ def test_api_accepting_increase_needs_strong_auth(banded_client: TestClient, clo
     )
 
     assert response.status_code == 403
-    assert response.json()["detail"].startswith("This action (increase) needs strong authentication")
+    assert response.json()["detail"].startswith("Strong authentication is needed for asking for a higher limit")
     after = scored_client.get(f"/v1/lines/{account_id}/suggestion", headers=strong).json()
     assert after["status"] == "open"

@@ -58,7 +58,10 @@ def bearer_token(authorization: str | None) -> str:
     if not authorization:
         raise Unauthenticated("access.token.missing")
     scheme, _, token = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if scheme.lower() != "bearer":
+        # Only the scheme is echoed: the rest may be a credential.
+        raise Unauthenticated("access.token.scheme", scheme=scheme[:20])
+    if not token.strip():
         raise Unauthenticated("access.token.missing")
     return token.strip()
 
@@ -135,7 +138,8 @@ def install(app: FastAPI) -> None:
             request, 401, error.key.replace(".", "-"), "api.title.unauthorized", error.render(locale)
         )
         challenge = f'Bearer realm="{REALM}"'
-        if error.key != "access.token.missing":
+        # RFC 6750: no error code when the request carried no bearer credentials at all.
+        if error.key not in ("access.token.missing", "access.token.scheme"):
             challenge += ', error="invalid_token"'
         response.headers["WWW-Authenticate"] = challenge
         return response

@@ -262,7 +262,7 @@ def _line_for(ctx: Context, principal: Principal, account_id: str) -> Any:
 
 def _require_strong_auth(ctx: Context, principal: Principal, action: str) -> None:
     if action in ctx.policy.customer.require_strong_auth_for and not principal.strong_auth:
-        raise Forbidden("customer.error.strong_auth", action=action)
+        raise Forbidden("customer.error.strong_auth", action_key=f"customer.action.{action}")
 
 
 def _own_customer(principal: Principal, customer_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -54,7 +55,18 @@ def validation_message(item: Mapping[str, Any], locale: str) -> str:
     if key not in MESSAGES:
         return str(item.get("msg", ""))
     context = {name: _context_text(value) for name, value in (item.get("ctx") or {}).items()}
+    if "input" in item:
+        # The value as the caller wrote it in JSON, cut short: 8000 or "abc" or null.
+        context["input"] = json.dumps(item["input"], ensure_ascii=False, default=str)[:40]
+    if item.get("type") == "json_invalid":
+        context["position"] = str(item["loc"][-1])
     return translate(key, locale, **context)
+
+
+def _location(item: Mapping[str, Any]) -> str:
+    # A JSON syntax error's location ends with a character position, which is not a field.
+    parts = item["loc"][:-1] if item.get("type") == "json_invalid" else item["loc"]
+    return ".".join(str(part) for part in parts)
 
 
 def _context_text(value: Any) -> str:
@@ -72,10 +84,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         locale = getattr(request.state, "locale", "zh")
-        errors = [
-            {"location": ".".join(str(part) for part in item["loc"]), "problem": validation_message(item, locale)}
-            for item in error.errors()
-        ]
+        errors = [{"location": _location(item), "problem": validation_message(item, locale)} for item in error.errors()]
         first = errors[0] if errors else {"location": "-", "problem": "-"}
         detail = translate("api.error.validation", locale, **first)
         return problem(request, 422, "validation", "api.title.invalid", detail, errors=errors)

@@ -37,12 +37,16 @@ class RiskAction:
 
     def __post_init__(self) -> None:
         if self.action not in ("reduce", "freeze", "unfreeze"):
-            raise InvalidInput(detail=f"risk action '{self.action}' is unknown; use reduce, freeze or unfreeze")
+            raise InvalidInput("risk.error.action_unknown", action=self.action)
         if self.action == "reduce" and (self.new_limit is None or self.new_limit < 0):
-            raise InvalidInput(detail="a risk reduction needs new_limit, zero or more minor units")
+            raise InvalidInput("risk.error.new_limit_missing")
         unknown = [code for code in self.reason_codes if code not in CATALOGUE]
         if not self.reason_codes or unknown:
-            raise InvalidInput(detail=f"risk reason codes {unknown or '[]'} are not in the catalogue; use R_* codes")
+            raise InvalidInput(
+                "risk.error.reason_codes",
+                codes=", ".join(unknown) or "[]",
+                allowed=", ".join(code for code in CATALOGUE if code.startswith("R_")),
+            )
 
 
 def _decide(action: RiskAction, zone: ZoneInfo) -> Any:

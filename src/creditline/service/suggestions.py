@@ -588,7 +588,7 @@ def accept_suggestion(
         suggestion = current_suggestion(conn, account_id, customer_id, now, zone)
     action = "increase" if suggestion.direction is Direction.INCREASE else "decrease"
     if strong_auth is False and action in policy.customer.require_strong_auth_for:
-        raise Forbidden("customer.error.strong_auth", action=action)
+        raise Forbidden("customer.error.strong_auth", action_key=f"customer.action.{action}")
     if suggestion.status == "accepted":
         when = suggestion.accepted_at.isoformat() if suggestion.accepted_at else "-"
         raise Conflict("suggestion.error.already_accepted", when=when)

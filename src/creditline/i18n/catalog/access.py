@@ -15,6 +15,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "缺少访问令牌：请在请求头 Authorization 中提供“Bearer <令牌>”。",
         "en": "Missing access token: send the header 'Authorization: Bearer <token>'.",
     },
+    "access.token.scheme": {
+        "zh": "请求头 Authorization 应为“Bearer <令牌>”，但它以“{scheme}”开头：请在令牌前加上“Bearer ”。",
+        "en": "The Authorization header must be 'Bearer <token>' but starts with '{scheme}': put 'Bearer ' before the token.",
+    },
     "access.token.malformed": {
         "zh": "访问令牌格式无效：应为以点分隔的三段 base64url 文本。请重新登录以获取新令牌。",
         "en": "Malformed access token: expected three base64url segments separated by dots. Sign in again to get a new token.",
@@ -154,8 +158,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "api.validation.missing": {"zh": "缺少必填项", "en": "Field required"},
     "api.validation.extra_forbidden": {"zh": "不允许的字段：请删除该字段", "en": "Unknown field: remove it"},
-    "api.validation.json_invalid": {"zh": "请求体不是有效的 JSON（{error}）", "en": "Request body is not valid JSON ({error})"},
-    "api.validation.string_type": {"zh": "应为字符串", "en": "Must be a string"},
+    "api.validation.json_invalid": {
+        "zh": "请求体不是有效的 JSON：第 {position} 个字符处：{error}",
+        "en": "Request body is not valid JSON: {error} at character {position}",
+    },
+    "api.validation.string_type": {
+        "zh": "应为带引号的字符串，收到 {input}；金额也写成字符串，如 \"8000.00\"",
+        "en": "Must be a string in quotes, got {input}; amounts are strings too, such as \"8000.00\"",
+    },
     "api.validation.int_type": {"zh": "应为整数", "en": "Must be an integer"},
     "api.validation.int_parsing": {"zh": "应为整数", "en": "Must be an integer"},
     "api.validation.int_from_float": {"zh": "应为整数，不能带小数", "en": "Must be a whole number"},
@@ -170,7 +180,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "api.validation.string_pattern_mismatch": {"zh": "格式无效，应符合 {pattern}", "en": "Invalid format: must match {pattern}"},
     "api.validation.literal_error": {"zh": "取值无效，应为 {expected}", "en": "Invalid value: must be {expected}"},
     "api.validation.enum": {"zh": "取值无效，应为 {expected}", "en": "Invalid value: must be {expected}"},
-    "api.validation.model_attributes_type": {"zh": "应为 JSON 对象", "en": "Must be a JSON object"},
+    "api.validation.model_attributes_type": {
+        "zh": "应为 JSON 对象，并带请求头 Content-Type: application/json",
+        "en": "Must be a JSON object, sent with the header Content-Type: application/json",
+    },
     "api.validation.dict_type": {"zh": "应为 JSON 对象", "en": "Must be a JSON object"},
+    "api.validation.date_parsing": {"zh": "应为日期，格式 YYYY-MM-DD，如 2026-12-31", "en": "Must be a date as YYYY-MM-DD, such as 2026-12-31"},
+    "api.validation.date_from_datetime_parsing": {
+        "zh": "应为日期，格式 YYYY-MM-DD，如 2026-12-31",
+        "en": "Must be a date as YYYY-MM-DD, such as 2026-12-31",
+    },
+    "api.validation.date_type": {"zh": "应为日期，格式 YYYY-MM-DD，如 2026-12-31", "en": "Must be a date as YYYY-MM-DD, such as 2026-12-31"},
     "api.validation.list_type": {"zh": "应为 JSON 数组", "en": "Must be a JSON array"},
 }
