@@ -285,7 +285,7 @@ def test_review_journey_and_tampered_ledger(tmp_path: Path) -> None:
     applied = creditline("review", "apply", batch_id, cwd=tmp_path, env=env)
     assert applied.code == 0, applied.stderr
     assert applied.stdout == (
-        f"Batch {batch_id} applied: {to_apply:,} lines adjusted, 0 offers made, "
+        f"Batch {batch_id} applied: {to_apply:,} lines adjusted, offers made: 0, "
         "0 skipped because the line had changed.\n"
     )
     assert count_rows(database, "adjustments") == to_apply
@@ -366,7 +366,7 @@ def test_demo_summary_and_ledger(demo: Demo, tmp_path: Path) -> None:
     assert rows["Decrease"] > 0
     assert rows["Increase"] + rows["Decrease"] + rows["Unchanged"] == 30_000
 
-    applied = re.search(rf"^Batch {UUID} applied: ([\d,]+) lines adjusted, ([\d,]+) offers made, 0 skipped", out, re.M)
+    applied = re.search(rf"^Batch {UUID} applied: ([\d,]+) lines adjusted, offers made: ([\d,]+), 0 skipped", out, re.M)
     assert applied is not None
     assert parse_number(applied[1]) + parse_number(applied[2]) == rows["Increase"] + rows["Decrease"]
     events = 30_000 + parse_number(applied[1])

@@ -101,7 +101,7 @@ def test_staff_routes_reject_other_roles(client: TestClient, clock: FixedClock, 
     problem = response.json()
     assert problem["type"] == "https://creditline.dev/problems/access-role_required"
     assert problem["title"] == "Forbidden"
-    assert problem["detail"].startswith(f"Role '{role}' may not do this: it needs one of ")
+    assert problem["detail"].startswith(f"Role '{role}' may not do this; allowed roles: ")
     assert "WWW-Authenticate" not in response.headers
 
 

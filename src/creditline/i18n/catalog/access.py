@@ -53,7 +53,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "access.role_required": {
         "zh": "角色“{role}”无权执行此操作：需要以下角色之一：{roles}。",
-        "en": "Role '{role}' may not do this: it needs one of {roles}.",
+        "en": "Role '{role}' may not do this; allowed roles: {roles}.",
     },
     "access.idempotency.missing": {
         "zh": "缺少请求头 {header}：每个 POST 请求都须携带一个唯一的幂等键（例如 UUID），重试时使用同一个键。",

@@ -97,7 +97,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.review.applying": {"zh": "正在执行批次", "en": "Applying batch"},
     "cli.review.applied": {
         "zh": "批次 {batch_id} 执行完成：调额 {applied} 个，提额邀请 {offered} 个，因账户已变更跳过 {stale} 个。",
-        "en": "Batch {batch_id} applied: {applied} lines adjusted, {offered} offers made, {stale} skipped because the line had changed.",
+        "en": "Batch {batch_id} applied: {applied} lines adjusted, offers made: {offered}, {stale} skipped because the line had changed.",
     },
     "cli.review.already_applied": {
         "zh": "批次 {batch_id} 已全部执行，无需再次执行。",

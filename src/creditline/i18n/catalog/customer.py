@@ -153,7 +153,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # Notices, one title and body per change. Amounts arrive formatted with the currency name.
     "notice.customer_decrease.title": {"zh": "您的信用额度已降低", "en": "Your credit limit has been lowered"},
     "notice.customer_decrease.body": {
-        "zh": "尊敬的客户：应您的申请，您尾号 {tail} 的账户授信额度已由 {old} {currency} 调整为 {new} {currency}，即时生效，当前可用额度 {available} {currency}。",
+        "zh": "尊敬的客户：应您的申请，您尾号 {tail} 的账户授信额度已由 {old} {currency}调整为 {new} {currency}，即时生效，当前可用额度 {available} {currency}。",
         "en": "Dear customer, at your request the approved limit of your account ending {tail} has been lowered from {old} {currency} to {new} {currency}, effective now. Available credit: {available} {currency}.",
     },
     "notice.customer_increase.title": {"zh": "您的提额申请已批准", "en": "Your limit increase is approved"},
@@ -188,17 +188,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "notice.cap_raise.title": {"zh": "自设上限将调高", "en": "Your own cap will go up"},
     "notice.cap_raise.body": {
-        "zh": "尊敬的客户：您尾号 {tail} 的账户自设上限将由 {old} {currency} 调高为 {cap} {currency}，经过冷静期后于 {effective_at} 生效。如非本人操作，请及时重新设置并联系我们。",
+        "zh": "尊敬的客户：您尾号 {tail} 的账户自设上限将由 {old} {currency}调高为 {cap} {currency}，经过冷静期后于 {effective_at} 生效。如非本人操作，请及时重新设置并联系我们。",
         "en": "Dear customer, your own cap on the account ending {tail} goes from {old} {currency} to {cap} {currency} after the cooling-off period, at {effective_at}. If this was not you, set it again and contact us.",
     },
     "notice.cap_remove.title": {"zh": "自设上限将取消", "en": "Your own cap will be removed"},
     "notice.cap_remove.body": {
-        "zh": "尊敬的客户：您尾号 {tail} 的账户自设上限 {old} {currency} 将在冷静期后于 {effective_at} 取消。如非本人操作，请及时重新设置并联系我们。",
+        "zh": "尊敬的客户：您尾号 {tail} 的账户自设上限 {old} {currency}将在冷静期后于 {effective_at} 取消。如非本人操作，请及时重新设置并联系我们。",
         "en": "Dear customer, your own cap of {old} {currency} on the account ending {tail} is removed after the cooling-off period, at {effective_at}. If this was not you, set it again and contact us.",
     },
     "notice.alert_set.title": {"zh": "超额提醒已设置", "en": "Over-spend alert set"},
     "notice.alert_set.body": {
-        "zh": "尊敬的客户：您尾号 {tail} 的账户已用额度超过 {threshold} {currency} 时，我们会提醒您。",
+        "zh": "尊敬的客户：您尾号 {tail} 的账户已用额度超过 {threshold} {currency}时，我们会提醒您。",
         "en": "Dear customer, we will alert you when the balance of your account ending {tail} goes above {threshold} {currency}.",
     },
     "notice.alert_cleared.title": {"zh": "超额提醒已关闭", "en": "Over-spend alert turned off"},
@@ -221,12 +221,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "preference.never": {"zh": "不接受主动提额", "en": "never raise unasked"},
     "notice.offer_accepted.title": {"zh": "您已接受提额邀请", "en": "You accepted a limit offer"},
     "notice.offer_accepted.body": {
-        "zh": "尊敬的客户：您尾号 {tail} 的账户授信额度已由 {old} {currency} 提升至 {new} {currency}，即时生效。原因：{reasons}。",
+        "zh": "尊敬的客户：您尾号 {tail} 的账户授信额度已由 {old} {currency}提升至 {new} {currency}，即时生效。原因：{reasons}。",
         "en": "Dear customer, the approved limit of your account ending {tail} has been raised from {old} {currency} to {new} {currency}, effective now. Reasons: {reasons}.",
     },
     "notice.officer_adjustment.title": {"zh": "人工复核结果：额度已调整", "en": "Human review: your limit has changed"},
     "notice.officer_adjustment.body": {
-        "zh": "尊敬的客户：经人工复核，您尾号 {tail} 的账户授信额度已由 {old} {currency} 调整为 {new} {currency}，自 {when} 起生效。原因：{reasons}。",
+        "zh": "尊敬的客户：经人工复核，您尾号 {tail} 的账户授信额度已由 {old} {currency}调整为 {new} {currency}，自 {when} 起生效。原因：{reasons}。",
         "en": "Dear customer, after a human review the approved limit of your account ending {tail} has changed from {old} {currency} to {new} {currency}, effective {when}. Reasons: {reasons}.",
     },
 }

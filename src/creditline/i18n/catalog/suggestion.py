@@ -3,11 +3,11 @@
 MESSAGES: dict[str, dict[str, str]] = {
     "kind.suggestion": {"zh": "额度建议", "en": "limit suggestion"},
     "suggestion.summary.increase": {
-        "zh": "根据您近 {months} 个月的账单和还款，建议将授信额度由 {current} {currency} 提升至 {low}–{high} {currency}。",
+        "zh": "根据您近 {months} 个月的账单和还款，建议将授信额度由 {current} {currency}提升至 {low}–{high} {currency}。",
         "en": "From your bills and repayments of the last {months} months, we suggest raising your approved limit from {current} {currency} to between {low} and {high} {currency}.",
     },
     "suggestion.summary.decrease": {
-        "zh": "根据您近 {months} 个月的账单和还款，您可以考虑将授信额度由 {current} {currency} 降至 {low}–{high} {currency}。",
+        "zh": "根据您近 {months} 个月的账单和还款，您可以考虑将授信额度由 {current} {currency}降至 {low}–{high} {currency}。",
         "en": "From your bills and repayments of the last {months} months, you could lower your approved limit from {current} {currency} to between {low} and {high} {currency}.",
     },
     "suggestion.summary.keep": {
