@@ -113,6 +113,22 @@ def test_history_lists_decline_reasons(client, clock: FixedClock) -> None:  # ty
     assert history[-1]["kind"] == "LineOpened"
 
 
+def test_history_names_what_a_review_can_be_asked_for(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    declined = post(client, "/v1/lines/A0004/increase", customer(clock, "C0004", strong=True), {"requested_limit": "25000.00"})
+    lowered = post(client, "/v1/lines/A0001/decrease", customer(clock), {"new_limit": "8000.00"})
+
+    declined_entry = client.get("/v1/lines/A0004/history", headers=customer(clock, "C0004")).json()[0]
+    lowered_entry = client.get("/v1/lines/A0001/history", headers=customer(clock)).json()[0]
+    review = post(
+        client, "/v1/lines/A0004/reviews", customer(clock, "C0004"),
+        {"subject_type": declined_entry["subject_type"], "subject_id": declined_entry["subject_id"]},
+    )
+
+    assert (declined_entry["subject_type"], declined_entry["subject_id"]) == ("request", declined.json()["request_id"])
+    assert (lowered_entry["subject_type"], lowered_entry["subject_id"]) == ("adjustment", lowered.json()["adjustment_id"])
+    assert review.status_code == 201
+
+
 def test_consent_withdraw_and_list(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
     response = post(client, "/v1/customers/C0001/consents/income/withdraw", customer(clock))
     assert response.json()["active"] is False

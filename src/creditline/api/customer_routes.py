@@ -169,6 +169,8 @@ class HistoryEntry(BaseModel):
     reasons: list[ReasonPublic]
     data_used: dict[str, Any]
     seq: int | None
+    subject_type: str | None = Field(description="With subject_id: the decision to name when asking for a human review")
+    subject_id: str | None
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -389,6 +391,7 @@ def history(account_id: str, principal: CustomerOrStaff, ctx: Ctx, lang: Locale)
             at=entry.at, kind=entry.kind, channel=entry.channel, decided_by=entry.decided_by,
             old_limit=_money(entry.old_limit, entry.currency), new_limit=_money(entry.new_limit, entry.currency),
             reasons=reasons(entry.reason_codes, lang), data_used=entry.data_used, seq=entry.seq,
+            subject_type=entry.subject_type, subject_id=entry.subject_id,
         )
         for entry in entries
     ]

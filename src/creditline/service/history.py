@@ -30,6 +30,9 @@ class HistoryEntry:
     reason_codes: list[str] = field(default_factory=list)
     data_used: dict[str, Any] = field(default_factory=dict)
     seq: int | None = None
+    # The decision a human review of this entry names (POST /v1/lines/{id}/reviews), if any.
+    subject_type: str | None = None
+    subject_id: str | None = None
 
 
 def line_history(conn: Connection, account_id: str) -> list[HistoryEntry]:
@@ -53,6 +56,8 @@ def line_history(conn: Connection, account_id: str) -> list[HistoryEntry]:
                 reason_codes=list(payload.get("reason_codes") or []),
                 data_used=dict(payload.get("inputs") or {}),
                 seq=row.seq,
+                subject_type="adjustment" if adjustment is not None else None,
+                subject_id=adjustment.adjustment_id if adjustment is not None else None,
             )
         )
     declined = select(customer_requests).where(
@@ -64,6 +69,7 @@ def line_history(conn: Connection, account_id: str) -> list[HistoryEntry]:
                 at=row.created_at, kind=f"{row.kind}_declined", currency=row.currency, channel="customer",
                 decided_by="policy", old_limit=row.old_limit, new_limit=row.requested_amount,
                 reason_codes=list(row.reason_codes), data_used=dict(row.inputs),
+                subject_type="request", subject_id=row.request_id,
             )
         )
     for row in conn.execute(select(offers).where(offers.c.account_id == account_id)):
