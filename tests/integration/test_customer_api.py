@@ -242,6 +242,7 @@ def test_policy_for_another_currency_refuses_requests(engine: Engine, tmp_path: 
     with TestClient(create_app(settings, clock=clock)) as client:
         response = post(client, "/v1/lines/A0001/decrease", customer(clock), {"new_limit": "8000.00"})
         other = post(client, "/v1/lines/A0002/decrease", customer(clock), {"new_limit": "8000.00"})
+        history = client.get("/v1/lines/A0001/history", headers=customer(clock))
 
     assert response.status_code == 409
     assert response.json()["type"].endswith("/customer-error-policy_currency")
@@ -251,6 +252,8 @@ def test_policy_for_another_currency_refuses_requests(engine: Engine, tmp_path: 
     assert "set CREDITLINE_POLICY_PATH to a CNY policy file" in response.json()["detail"]
     # Another customer's line stays not found: the currency is not revealed.
     assert other.status_code == 404
+    # Reading needs no policy, so the history stays available.
+    assert history.status_code == 200
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(notices)) == 0
 

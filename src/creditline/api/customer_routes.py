@@ -243,14 +243,15 @@ _OWNER_AND_CURRENCY = select(credit_lines.c.customer_id, credit_lines.c.currency
 )
 
 
-def _line_for(ctx: Context, principal: Principal, account_id: str) -> Any:
-    """Check that ``principal`` may act on the line and that the policy in force is for its currency."""
+def _line_for(ctx: Context, principal: Principal, account_id: str, *, decides: bool = True) -> Any:
+    """Check that ``principal`` may reach the line and, when the route ``decides`` a change
+    with the policy in force, that the policy is for the line's currency."""
     with reading(ctx.engine) as conn:
         row = conn.execute(_OWNER_AND_CURRENCY, {"account_id": account_id}).first()
     if row is None:
         raise NotFound(kind="line", ident=account_id)
     ensure_line_access(principal, row.customer_id, account_id)
-    if row.currency != ctx.policy.currency:
+    if decides and row.currency != ctx.policy.currency:
         # A misconfigured server, not a bad request: the amounts and bands would not fit the line.
         raise Conflict(
             "customer.error.policy_currency",
@@ -383,7 +384,7 @@ def _read_line(engine: Engine, account_id: str) -> Any:
 
 @router.get("/lines/{account_id}/history", response_model=list[HistoryEntry], summary="Everything that happened to the line")
 def history(account_id: str, principal: CustomerOrStaff, ctx: Ctx, lang: Locale) -> list[HistoryEntry]:
-    _line_for(ctx, principal, account_id)
+    _line_for(ctx, principal, account_id, decides=False)
     with reading(ctx.engine) as conn:
         entries = line_history(conn, account_id)
     return [
@@ -410,7 +411,7 @@ def _offer(view: offer_service.OfferView, lang: str) -> OfferPublic:
 
 @router.get("/lines/{account_id}/offers", response_model=list[OfferPublic], summary="Increase offers, newest first")
 def list_offers(account_id: str, principal: CustomerOrStaff, ctx: Ctx, lang: Locale) -> list[OfferPublic]:
-    _line_for(ctx, principal, account_id)
+    _line_for(ctx, principal, account_id, decides=False)
     with reading(ctx.engine) as conn:
         views = offer_service.list_offers(conn, account_id, ctx.clock.now())
     return [_offer(view, lang) for view in views]
