@@ -21,8 +21,8 @@ too, so it is never replayed. Bodies are compared after JSON canonicalisation (k
 and spacing do not matter); a body that is not JSON is compared byte for byte.
 
 A key row without a reply can only be left by a version that stored replies in a
-transaction of their own; it is answered with 409 until ``IN_FLIGHT_TIMEOUT`` has passed,
-then taken over by a retry of the same request.
+transaction of their own. A retry then gets 409 until ``IN_FLIGHT_TIMEOUT`` has passed,
+and after that takes the key over if it is the same request.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def claim_key(
 ) -> Claim:
     """Open a unit of work and claim ``key`` in it, or return the request that already owns it.
 
-    When the key is claimed, ``Claim.unit`` holds the open unit of work, which the caller
+    When the key is claimed, ``Claim.unit`` is the open unit of work, which the caller
     must commit (with :func:`store_reply`) or roll back.
     """
     unit = UnitOfWork(engine)

@@ -213,8 +213,8 @@ def _check_period(issued_at: datetime, expires_at: datetime, now: datetime) -> N
 class TokenVerifier:
     """Verify tokens with one set of keys, remembering the tokens that passed.
 
-    A token's signature and claims cannot change, so a token that passed before is not
-    decoded and signed again; only its validity period is checked against ``now``. A
+    A token's signature and claims cannot change. So a token that passed before is not
+    decoded and signed again: only its validity period is checked against ``now``. A
     customer's app sends the same token with every call, so most requests skip the HMAC.
     At most ``capacity`` tokens are remembered; when that is passed, the memory is emptied.
     A token that failed is not remembered.

@@ -110,9 +110,9 @@ _requests = customer_requests.c
 
 
 # A separator written into the SQL text: a plain "," would be a post-compiled parameter,
-# which makes SQLAlchemy render the statement again on every execution.
+# which makes SQLAlchemy render the statement again on every execution. For the same
+# reason the fixed kinds and outcomes below are compared with "=" and not with IN.
 _COMMA = literal_column("','")
-# Fixed values are compared with "=" and not IN for the same reason.
 
 
 def _own_change_columns(account_id: Any) -> tuple[Any, Any]:
@@ -140,7 +140,7 @@ def _own_change_columns(account_id: Any) -> tuple[Any, Any]:
 
 
 def _fact_columns(customer_id: Any, account_id: Any) -> tuple[Any, ...]:
-    """The customer's data the rules read, as columns beside ``customers`` (see :class:`_CustomerFacts`)."""
+    """Build the columns of the customer's data that the rules read (see :class:`_CustomerFacts`)."""
     other_line = credit_lines.alias("other_line")
     return (
         customers.c.customer_id.label("customer_row"),
