@@ -25,9 +25,11 @@ def download_archive(url: str, target: Path, timeout: float) -> None:
     partial = target.with_name(target.name + ".part")
     logger.info("Downloading %s to %s", url, target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with urllib.request.urlopen(url, timeout=timeout) as response, partial.open("wb") as output:
-            shutil.copyfileobj(response, output)
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            # Only once the server answered, so a failed connection leaves no empty folder behind.
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with partial.open("wb") as output:
+                shutil.copyfileobj(response, output)
         partial.replace(target)
     except (OSError, ValueError) as exc:
         # URLError, HTTPError, refused connections and timeouts are all OSError;
