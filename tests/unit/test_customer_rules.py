@@ -85,8 +85,9 @@ def test_ceiling_matches_portfolio_evaluation(score: float, utilisation: float |
         {"account_id": ["A1"], "customer_id": ["C1"], "currency": ["CNY"], "approved_limit": [2_000_000],
          "outstanding": [500_000], "score": [score], "utilisation_mean_6m": [utilisation],
          "increase_preference": ["auto"], "months_since_delinquency": [None], "inactive_months_6m": [0],
-         "monthly_income": [1_500_000]},
-        schema_overrides={"utilisation_mean_6m": pl.Float64, "months_since_delinquency": pl.Int64},
+         "monthly_income": [1_500_000], "months_since_limit_change": [None]},
+        schema_overrides={"utilisation_mean_6m": pl.Float64, "months_since_delinquency": pl.Int64,
+                          "months_since_limit_change": pl.Int64},
     )
     proposed = evaluate_portfolio(POLICY, frame).row(0, named=True)["proposed_limit"]
     inputs = rules.IncreaseInputs(2_000_000, score, {"utilisation_mean_6m": utilisation, "inactive_months_6m": 0}, 1_500_000)

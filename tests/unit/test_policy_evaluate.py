@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 import yaml
 
+from creditline.domain.reasons import reason_text
 from creditline.errors import InvalidInput
 from creditline.i18n import translate
 from creditline.policy import Policy, evaluate_portfolio, parse_policy, required_columns
@@ -35,6 +36,7 @@ SCHEMA = {
     "utilisation_mean_6m": pl.Float64,
     "utilisation_latest": pl.Float64,
     "months_since_delinquency": pl.Int64,
+    "months_since_limit_change": pl.Int64,
     "inactive_months_6m": pl.Int64,
 }
 
@@ -73,6 +75,7 @@ def line(**values: Any) -> dict[str, Any]:
         "utilisation_mean_6m": 0.8,
         "utilisation_latest": 0.8,
         "months_since_delinquency": None,
+        "months_since_limit_change": None,
         "inactive_months_6m": 0,
     }
     row.update(values)
@@ -293,6 +296,105 @@ def test_recent_delinquency_allows_decrease() -> None:
     row = evaluate_one(policy, months_since_delinquency=0, score=550.0, utilisation_mean_6m=0.1)
 
     assert outcome(row) == (500_000, "decrease", ["P_DECREASE_HIGH_RISK", *TOP_RISK_REASONS])
+
+
+def recent_change_policy(months: int = 3, **guardrails: Any) -> Policy:
+    return make_policy(guardrails={"min_months_between_changes": months, **guardrails})
+
+
+@pytest.mark.parametrize("months", [0, 1, 2])
+def test_recent_change_holds_increase(months: int) -> None:
+    row = evaluate_one(recent_change_policy(), months_since_limit_change=months)
+
+    assert outcome(row) == (1_000_000, "unchanged", ["P_GUARD_RECENT_CHANGE"])
+    assert row["offer_only"] is False
+
+
+def test_recent_change_holds_decrease_without_risk_reasons() -> None:
+    row = evaluate_one(recent_change_policy(), months_since_limit_change=2, score=550.0, utilisation_mean_6m=0.1)
+
+    assert outcome(row) == (1_000_000, "unchanged", ["P_GUARD_RECENT_CHANGE"])
+
+
+def test_recent_change_holds_dormancy_cut() -> None:
+    policy = make_policy(
+        guardrails={"min_months_between_changes": 3},
+        dormancy={"inactive_months": 6, "factor": 0.5},
+    )
+
+    row = evaluate_one(policy, months_since_limit_change=1, score=620.0, utilisation_mean_6m=0.1, inactive_months_6m=6)
+
+    assert outcome(row) == (1_000_000, "unchanged", ["P_GUARD_RECENT_CHANGE"])
+
+
+@pytest.mark.parametrize("months", [3, 4, 12, None])
+def test_change_n_months_ago_is_not_held(months: int | None) -> None:
+    increase = evaluate_one(recent_change_policy(), months_since_limit_change=months)
+    decrease = evaluate_one(
+        recent_change_policy(), months_since_limit_change=months, score=550.0, utilisation_mean_6m=0.1
+    )
+
+    assert outcome(increase) == (1_500_000, "increase", ["P_INCREASE_GOOD_RISK"])
+    assert outcome(decrease) == (500_000, "decrease", ["P_DECREASE_HIGH_RISK", *TOP_RISK_REASONS])
+
+
+def test_zero_months_between_changes_changes_nothing() -> None:
+    frame = portfolio(
+        line(months_since_limit_change=0),
+        line(account_id="L2", customer_id="C2", months_since_limit_change=0, score=550.0, utilisation_mean_6m=0.1),
+    )
+
+    with_rule_off = evaluate_portfolio(recent_change_policy(0), frame)
+    without_rule = evaluate_portfolio(make_policy(), frame.drop("months_since_limit_change"))
+
+    assert with_rule_off.drop("months_since_limit_change").equals(without_rule)
+    assert with_rule_off["direction"].to_list() == ["increase", "decrease"]
+    assert "months_since_limit_change" not in required_columns(recent_change_policy(0))
+
+
+def test_recent_change_acts_per_line() -> None:
+    frame = portfolio(
+        line(account_id="L1", customer_id="C1", months_since_limit_change=0),
+        line(account_id="L2", customer_id="C2", months_since_limit_change=3),
+        line(account_id="L3", customer_id="C3", months_since_limit_change=None, score=550.0, utilisation_mean_6m=0.1),
+        line(account_id="L4", customer_id="C4", months_since_limit_change=2, score=550.0, utilisation_mean_6m=0.1),
+    )
+
+    result = evaluate_portfolio(recent_change_policy(), frame)
+
+    assert result["proposed_limit"].to_list() == [1_000_000, 1_500_000, 500_000, 1_000_000]
+    assert result["direction"].to_list() == ["unchanged", "increase", "decrease", "unchanged"]
+    assert [codes[0] for codes in result["reason_codes"].to_list()] == [
+        "P_GUARD_RECENT_CHANGE",
+        "P_INCREASE_GOOD_RISK",
+        "P_DECREASE_HIGH_RISK",
+        "P_GUARD_RECENT_CHANGE",
+    ]
+
+
+def test_recent_change_comes_before_other_guardrails() -> None:
+    policy = recent_change_policy(no_increase_within_months_of_delinquency=3, max_increase_amount="1500")
+
+    row = evaluate_one(policy, months_since_limit_change=1, months_since_delinquency=0, increase_preference="never")
+
+    assert outcome(row) == (1_000_000, "unchanged", ["P_GUARD_RECENT_CHANGE"])
+
+
+def test_recent_change_above_product_maximum() -> None:
+    row = evaluate_one(recent_change_policy(), months_since_limit_change=1, approved_limit=6_000_000)
+
+    assert outcome(row) == (5_000_000, "decrease", ["P_CAP_PRODUCT"])
+
+
+def test_recent_change_without_a_move_is_plain_unchanged() -> None:
+    row = evaluate_one(recent_change_policy(), months_since_limit_change=1, score=620.0, utilisation_mean_6m=0.1)
+
+    assert outcome(row) == (1_000_000, "unchanged", ["P_UNCHANGED"])
+
+
+def test_recent_change_reason_texts() -> None:
+    assert reason_text("P_GUARD_RECENT_CHANGE", "en") == "Limit changed recently: kept in this review"
+    assert reason_text("P_GUARD_RECENT_CHANGE", "zh") == "额度近期已调整，本次评估维持现有额度"
 
 
 def test_opt_out_blocks_increase() -> None:
@@ -716,6 +818,15 @@ def test_text_score_column_raises() -> None:
     assert str(caught.value) == "Column score of the portfolio frame has type String; expected a numeric column."
 
 
+def test_missing_change_months_column_raises() -> None:
+    frame = portfolio(line()).drop("months_since_limit_change")
+
+    with pytest.raises(InvalidInput) as caught:
+        evaluate_portfolio(recent_change_policy(), frame)
+
+    assert str(caught.value) == "The portfolio frame lacks columns the limit policy needs: months_since_limit_change."
+
+
 def test_output_column_in_input_raises() -> None:
     frame = portfolio(line()).with_columns(pl.lit(1).alias("proposed_limit"))
 
@@ -740,11 +851,12 @@ def test_required_columns_follow_rules() -> None:
     full = make_policy(
         income={"max_limit_to_monthly_income": 2},
         dormancy={"inactive_months": 6, "factor": 0.5},
-        guardrails={"no_increase_within_months_of_delinquency": 3},
+        guardrails={"no_increase_within_months_of_delinquency": 3, "min_months_between_changes": 3},
     )
     assert required_columns(full)[7:] == (
         "increase_preference",
         "months_since_delinquency",
+        "months_since_limit_change",
         "inactive_months_6m",
         "monthly_income",
     )

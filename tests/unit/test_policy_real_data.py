@@ -65,6 +65,8 @@ def portfolio(raw: pl.DataFrame) -> pl.DataFrame:
         pl.min_horizontal(late_months).alias("months_since_delinquency"),
         pl.sum_horizontal(inactive).alias("inactive_months_6m"),
         pl.lit("auto").alias("increase_preference"),
+        # Fresh data: no limit of the data set has changed since the line was opened.
+        pl.lit(None, dtype=pl.Int64).alias("months_since_limit_change"),
     )
     score = quick_score(raw, frame["utilisation_mean_6m"].to_numpy())
     return frame.with_columns(pl.Series("score", score), pl.lit(["RS_UTILISATION"]).alias("risk_reasons"))

@@ -92,6 +92,7 @@ def test_taiwan_demo_policy_values() -> None:
     assert policy.matrix["A"]["high"] == Decimal("1.3")
     assert policy.matrix["E"]["low"] == Decimal("0.5")
     assert policy.income is None
+    assert policy.guardrails.min_months_between_changes == 3
 
 
 def test_default_cny_policy_values() -> None:
@@ -103,6 +104,7 @@ def test_default_cny_policy_values() -> None:
     assert policy.regulatory_cap_per_borrower == 20_000_000
     assert policy.income is not None
     assert policy.income.max_limit_to_monthly_income == Decimal(4)
+    assert policy.guardrails.min_months_between_changes == 3
 
 
 def test_unknown_shipped_policy_is_not_found() -> None:
@@ -274,7 +276,8 @@ SCHEMA_ERRORS: list[tuple[str, str, Any, str]] = [
         {"max_increase_fractoin": 0.5},
         "guardrails.max_increase_fractoin is not a known key; check the spelling. Keys allowed here: "
         "max_increase_fraction, max_increase_amount, min_change_fraction, "
-        "no_increase_within_months_of_delinquency, decrease_below_outstanding, respect_increase_preference.",
+        "no_increase_within_months_of_delinquency, min_months_between_changes, decrease_below_outstanding, "
+        "respect_increase_preference.",
     ),
     ("missing section", "product", _REMOVE, "required field product is missing."),
     ("missing amount", "product.rounding_step", _REMOVE, "required field product.rounding_step is missing."),
@@ -465,6 +468,24 @@ SCHEMA_ERRORS: list[tuple[str, str, Any, str]] = [
         "guardrails",
         {"no_increase_within_months_of_delinquency": "3"},
         'guardrails.no_increase_within_months_of_delinquency = "3"; expected a whole number from 0 to 120.',
+    ),
+    (
+        "months between changes above range",
+        "guardrails",
+        {"min_months_between_changes": 121},
+        "guardrails.min_months_between_changes = 121; expected a whole number from 0 to 120.",
+    ),
+    (
+        "months between changes negative",
+        "guardrails",
+        {"min_months_between_changes": -1},
+        "guardrails.min_months_between_changes = -1; expected a whole number from 0 to 120.",
+    ),
+    (
+        "months between changes as decimal",
+        "guardrails",
+        {"min_months_between_changes": 1.5},
+        "guardrails.min_months_between_changes = 1.5; expected a whole number from 0 to 120.",
     ),
     ("chunk size zero", "approval", {"chunk_size": 0}, "approval.chunk_size = 0; expected a whole number from 1 to 100000."),
     (

@@ -59,6 +59,7 @@ _REASONS = [
     Reason("P_CAP_INCOME", "受收入水平约束", "Limited by income"),
     Reason("P_GUARD_MAX_INCREASE", "单次提额幅度受限", "Increase per review is capped"),
     Reason("P_GUARD_RECENT_DELINQUENCY", "近期有逾期，暂不提额", "Recent late payment: no increase for now"),
+    Reason("P_GUARD_RECENT_CHANGE", "额度近期已调整，本次评估维持现有额度", "Limit changed recently: kept in this review"),
     Reason("P_GUARD_OPT_OUT", "您已选择不接受主动提额", "You opted out of unsolicited increases"),
     Reason("P_GUARD_OFFER_ONLY", "您选择提额前先征得同意，已转为提额邀请", "You asked to be asked first: increase made as an offer"),
     Reason("P_FLOOR_OUTSTANDING", "降额后额度不低于已用额度", "Reduced limit kept at or above the balance owed"),

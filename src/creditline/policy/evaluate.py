@@ -8,7 +8,8 @@ limit records its reason code:
 2. dormancy cut (``P_DECREASE_DORMANT``)
 3. income cap (``P_CAP_INCOME``)
 4. product maximum (``P_CAP_PRODUCT``)
-5. guardrails: opt-out (``P_GUARD_OPT_OUT``), recent delinquency
+5. guardrails: recent limit change, which holds the current limit in both directions
+   (``P_GUARD_RECENT_CHANGE``), opt-out (``P_GUARD_OPT_OUT``), recent delinquency
    (``P_GUARD_RECENT_DELINQUENCY``), maximum increase (``P_GUARD_MAX_INCREASE``)
 6. floors for decreases: product minimum (``P_FLOOR_PRODUCT_MIN``), outstanding
    balance (``P_FLOOR_OUTSTANDING``)
@@ -63,8 +64,10 @@ def evaluate_portfolio(policy: Policy, frame: pl.DataFrame) -> pl.DataFrame:
         outstanding may be negative for a credit balance), ``score`` (higher is safer)
         and the policy's utilisation feature (a fraction, may exceed 1). Needed when the
         policy uses the rule: ``increase_preference`` (auto/ask/never),
-        ``months_since_delinquency`` (null = never late), ``inactive_months_6m`` and
-        ``monthly_income`` (integer minor units, null = unknown). Optional:
+        ``months_since_delinquency`` (null = never late), ``months_since_limit_change``
+        (whole months since the approved limit last changed, null = never changed),
+        ``inactive_months_6m`` and ``monthly_income`` (integer minor units, null =
+        unknown). Optional:
         ``risk_reasons`` (list of ``RS_*`` codes from the scorecard, strongest first).
 
     Returns
@@ -123,6 +126,8 @@ def required_columns(policy: Policy) -> tuple[str, ...]:
         columns.append("increase_preference")
     if policy.guardrails.no_increase_within_months_of_delinquency:
         columns.append("months_since_delinquency")
+    if policy.guardrails.min_months_between_changes:
+        columns.append("months_since_limit_change")
     if policy.dormancy is not None:
         columns.append("inactive_months_6m")
     if policy.income is not None:
@@ -138,7 +143,14 @@ def _check_columns(policy: Policy, frame: pl.DataFrame) -> None:
         dtype = frame.schema.get(name)
         if dtype is not None and not (dtype.is_integer() or dtype == pl.Null):
             raise InvalidInput("policy.frame_not_integer", column=name, dtype=str(dtype))
-    for name in ("score", policy.utilisation.feature, "months_since_delinquency", "inactive_months_6m"):
+    numeric = (
+        "score",
+        policy.utilisation.feature,
+        "months_since_delinquency",
+        "months_since_limit_change",
+        "inactive_months_6m",
+    )
+    for name in numeric:
         dtype = frame.schema.get(name)
         if dtype is not None and not (dtype.is_numeric() or dtype == pl.Null):
             raise InvalidInput("policy.frame_not_numeric", column=name, dtype=str(dtype))
@@ -176,6 +188,7 @@ def _normalised_inputs(policy: Policy, columns: list[str]) -> list[pl.Expr]:
     )
     optional_float = {
         "_since_delinquency": "months_since_delinquency",
+        "_since_change": "months_since_limit_change",
         "_inactive_months": "inactive_months_6m",
     }
     expressions = [
@@ -236,13 +249,18 @@ def _reason_codes() -> pl.Expr:
     increase = direction == _INCREASE
     decrease = direction == _DECREASE
     unchanged = direction == _UNCHANGED
+    # A held line reports the hold rather than the matrix, dormancy or income moves it
+    # stopped. Only the product maximum and the regulatory cap can still move it.
+    held = pl.col("_recent_change")
+    moved = ~held
     steps: list[tuple[str, pl.Expr]] = [
         ("P_INCREASE_GOOD_RISK", increase),
-        ("P_DECREASE_HIGH_RISK", decrease & (pl.col("_t_matrix") < limit)),
-        ("P_DECREASE_DORMANT", decrease & _changed("_t_dormancy", "_t_matrix")),
-        ("P_CAP_INCOME", _changed("_t_income", "_t_dormancy")),
-        ("P_CAP_PRODUCT", _changed("_t_product", "_t_income")),
-        ("P_GUARD_OPT_OUT", ~decrease & _changed("_t_opt_out", "_t_product")),
+        ("P_DECREASE_HIGH_RISK", decrease & moved & (pl.col("_t_matrix") < limit)),
+        ("P_DECREASE_DORMANT", decrease & moved & _changed("_t_dormancy", "_t_matrix")),
+        ("P_CAP_INCOME", moved & _changed("_t_income", "_t_dormancy")),
+        ("P_CAP_PRODUCT", (moved & _changed("_t_product", "_t_income")) | (held & (pl.col("_t_recent_change") < limit))),
+        ("P_GUARD_RECENT_CHANGE", ~decrease & _changed("_t_recent_change", "_t_product")),
+        ("P_GUARD_OPT_OUT", ~decrease & _changed("_t_opt_out", "_t_recent_change")),
         ("P_GUARD_RECENT_DELINQUENCY", ~decrease & _changed("_t_delinquency", "_t_opt_out")),
         ("P_GUARD_MAX_INCREASE", ~decrease & _changed("_t_guardrails", "_t_delinquency")),
         ("P_FLOOR_PRODUCT_MIN", ~increase & _changed("_t_floor_minimum", "_t_guardrails")),
@@ -252,7 +270,7 @@ def _reason_codes() -> pl.Expr:
         ("P_GUARD_OFFER_ONLY", pl.col("offer_only")),
     ]
     ok = pl.col("_ok")
-    risk_driven = decrease & ((pl.col("_t_matrix") < limit) | _changed("_t_dormancy", "_t_matrix"))
+    risk_driven = decrease & moved & ((pl.col("_t_matrix") < limit) | _changed("_t_dormancy", "_t_matrix"))
     has_risk_reasons = pl.col("_risk_reasons").list.len() > 0
     parts = [pl.when(ok & condition).then(pl.lit(code)) for code, condition in steps]
     parts.append(pl.when(ok & risk_driven & has_risk_reasons).then(pl.col("_risk_reasons").list.join(",")))

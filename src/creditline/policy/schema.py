@@ -317,7 +317,7 @@ class Dormancy(_Section):
 
 
 class Guardrails(_Section):
-    """Guardrails: caps on increases, blocks for opted-out or recently late lines, floors."""
+    """Guardrails: increase caps, holds for opted-out, recently late or recently changed lines, floors."""
 
     # Largest increase per review as a fraction of the current limit; None = no cap.
     max_increase_fraction: Fraction | None = None
@@ -326,6 +326,9 @@ class Guardrails(_Section):
     min_change_fraction: Fraction = Decimal(0)
     # months_since_delinquency below this blocks increases; 0 turns the rule off.
     no_increase_within_months_of_delinquency: Annotated[int, BeforeValidator(_integer_range(0, 120))] = 0
+    # A line whose approved limit changed fewer than this many whole months before the
+    # review keeps its limit in the review, in both directions; 0 turns the rule off.
+    min_months_between_changes: Annotated[int, BeforeValidator(_integer_range(0, 120))] = 0
     decrease_below_outstanding: Flag = False
     respect_increase_preference: Flag = True
 

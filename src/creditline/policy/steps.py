@@ -81,7 +81,11 @@ def add_target(lazy: pl.LazyFrame, policy: Policy) -> pl.LazyFrame:
 
 
 def add_caps_and_guardrails(lazy: pl.LazyFrame, policy: Policy) -> pl.LazyFrame:
-    """Apply dormancy, income cap, product maximum and the guardrails, one column each."""
+    """Apply dormancy, income cap, product maximum and the guardrails, one column each.
+
+    The guardrails run in this order: recent limit change, opt-out, recent delinquency,
+    maximum increase.
+    """
     limit = pl.col("_limit")
     dormancy = policy.dormancy
     if dormancy is not None:
@@ -102,8 +106,9 @@ def add_caps_and_guardrails(lazy: pl.LazyFrame, policy: Policy) -> pl.LazyFrame:
     lazy = lazy.with_columns(_lower_to(pl.col("_t_income"), maximum).alias("_t_product"))
 
     guardrails = policy.guardrails
+    lazy = _add_recent_change_hold(lazy, policy)
     opted_out = pl.col("_preference") == "never"
-    lazy = lazy.with_columns(_lower_to(pl.col("_t_product"), limit, opted_out).alias("_t_opt_out"))
+    lazy = lazy.with_columns(_lower_to(pl.col("_t_recent_change"), limit, opted_out).alias("_t_opt_out"))
 
     months = guardrails.no_increase_within_months_of_delinquency
     recently_late = (pl.col("_since_delinquency") < months) if months else pl.lit(False)
@@ -116,6 +121,22 @@ def add_caps_and_guardrails(lazy: pl.LazyFrame, policy: Policy) -> pl.LazyFrame:
         ceilings.append(limit + guardrails.max_increase_amount)
     capped = _lower_to(pl.col("_t_delinquency"), pl.min_horizontal(ceilings)) if ceilings else pl.col("_t_delinquency")
     return lazy.with_columns(capped.alias("_t_guardrails"))
+
+
+def _add_recent_change_hold(lazy: pl.LazyFrame, policy: Policy) -> pl.LazyFrame:
+    """Keep the current limit of lines changed within ``min_months_between_changes``.
+
+    Adds ``_recent_change`` (the line is held) and ``_t_recent_change``. A held line keeps
+    its limit in both directions, except that a limit above the product maximum still
+    comes down to it. Lines never changed (null months) are not held.
+    """
+    months = policy.guardrails.min_months_between_changes
+    held = (pl.col("_since_change") < months).fill_null(False) if months else pl.lit(False)
+    maximum = pl.lit(policy.product.maximum_limit, dtype=pl.Int64)
+    kept = pl.min_horizontal(pl.col("_limit"), maximum)
+    return lazy.with_columns(held.alias("_recent_change")).with_columns(
+        pl.when(pl.col("_recent_change")).then(kept).otherwise(pl.col("_t_product")).alias("_t_recent_change")
+    )
 
 
 def add_floors(lazy: pl.LazyFrame, policy: Policy) -> pl.LazyFrame:

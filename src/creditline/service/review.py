@@ -11,12 +11,12 @@ import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import polars as pl
-from sqlalchemy import Connection, Engine, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, select, update
 
 from creditline.clock import Clock
 from creditline.domain.adjustment import Channel, Direction
@@ -57,6 +57,7 @@ EXPLAINED_INPUTS = (
     "payment_ratio_mean",
     "months_delinquent_6m",
     "months_since_delinquency",
+    "months_since_limit_change",
     "inactive_months_6m",
     "monthly_income",
     "outstanding",
@@ -109,6 +110,46 @@ def _portfolio_frame(conn: Connection, model: Scorecard) -> tuple[pl.DataFrame, 
         customers.select("customer_id", "monthly_income", "birth_year"), on="customer_id", how="left"
     )
     return portfolio, statements
+
+
+def _last_limit_changes(conn: Connection) -> pl.DataFrame:
+    """Return ``account_id`` and ``last_limit_change_at`` (UTC) of every line whose limit changed.
+
+    Every channel counts: review, customer, officer, risk and accepted offers. Opening a
+    line writes no adjustment, so a line never changed since has no row.
+    """
+    latest = func.max(adjustments.c.decided_at)
+    rows = conn.execute(
+        select(adjustments.c.account_id, latest.label("last_limit_change_at"))
+        .where(adjustments.c.new_limit != adjustments.c.old_limit)
+        .group_by(adjustments.c.account_id)
+    ).all()
+    schema = {"account_id": pl.Utf8, "last_limit_change_at": pl.Datetime("us", "UTC")}
+    return pl.DataFrame([tuple(row) for row in rows], schema=schema, orient="row")
+
+
+def _with_months_since_limit_change(
+    portfolio: pl.DataFrame, changes: pl.DataFrame, now: datetime, zone: ZoneInfo
+) -> pl.DataFrame:
+    """Add ``months_since_limit_change``: whole calendar months from the last change to ``now``.
+
+    Both dates are taken in the lender's time zone. A month is complete on the same day of
+    a later month, or on that month's last day when it is shorter (31 January to 28
+    February is one month). A line never changed gets null.
+    """
+    today = now.astimezone(zone).date()
+    month_end = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    changed = pl.col("last_limit_change_at").dt.convert_time_zone(zone.key).dt.date()
+    years = today.year - changed.dt.year().cast(pl.Int64)
+    months = years * 12 + (today.month - changed.dt.month().cast(pl.Int64))
+    short = (changed.dt.day() > today.day) & pl.lit(today != month_end)
+    # A change stamped after ``now`` (a clock behind the writer's) counts as this month's.
+    elapsed = (months - short.cast(pl.Int64)).clip(lower_bound=0)
+    return (
+        portfolio.join(changes, on="account_id", how="left", maintain_order="left")
+        .with_columns(elapsed.alias("months_since_limit_change"))
+        .drop("last_limit_change_at")
+    )
 
 
 def _active_flags(conn: Connection) -> dict[str, list[str]]:
@@ -282,13 +323,16 @@ def propose_review(
     proposed_by = proposed_by.strip()
     if not proposed_by:
         raise InvalidInput("review.error.empty_name")
+    zone = zone or ZoneInfo(DEFAULT_TIMEZONE)
     with reading(engine) as conn:
         model = Scorecard.from_json(champion_artifact(conn))
         portfolio, statements = _portfolio_frame(conn, model)
         flags = _active_flags(conn)
-    evaluated = evaluate_portfolio(policy, portfolio)
+        changes = _last_limit_changes(conn)
+    # The snapshots below keep the scored profile only, so the months go to the evaluation frame.
+    evaluated = evaluate_portfolio(policy, _with_months_since_limit_change(portfolio, changes, clock.now(), zone))
     _reject_if_nothing_evaluated(evaluated)
-    today = clock.now().astimezone(zone or ZoneInfo(DEFAULT_TIMEZONE)).date()
+    today = clock.now().astimezone(zone).date()
     evaluated = _hold_increases_of_vulnerable(evaluated, statements, flags, policy, today)
     batch_id = str(uuid.uuid4())
     items = _item_rows(batch_id, evaluated)
