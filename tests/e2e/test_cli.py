@@ -421,7 +421,7 @@ def test_demo_ledger_tampering_found(demo: Demo, tmp_path: Path) -> None:
     )
 
 
-def test_serve_names_policy_and_lines_it_cannot_decide(tmp_path: Path) -> None:
+def test_serve_warns_of_currency_mismatch(tmp_path: Path) -> None:
     env = child_environment(CREDITLINE_DATABASE_URL=sqlite_url(tmp_path / "serve.db"), CREDITLINE_LANG="en")
     assert creditline("import", str(write_portfolio(tmp_path / "portfolio", 3)), cwd=tmp_path, env=env).code == 0
     twd_policy = Path(__file__).parents[2] / "src" / "creditline" / "policies" / "taiwan_demo.yaml"

@@ -151,7 +151,7 @@ def wait_for_waiting_backends(engine: Engine, count: int) -> None:
         time.sleep(0.02)
 
 
-def test_same_key_while_first_runs_waits_and_replays(server: str, engine: Engine, clock: FixedClock) -> None:
+def test_concurrent_retry_waits_then_replays(server: str, engine: Engine, clock: FixedClock) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("needs row locks that a test can hold: PostgreSQL only")
     customer = bearer(clock, subject="C0001", role="customer", strong_auth=True)

@@ -113,7 +113,7 @@ def test_history_lists_decline_reasons(client, clock: FixedClock) -> None:  # ty
     assert history[-1]["kind"] == "LineOpened"
 
 
-def test_history_names_what_a_review_can_be_asked_for(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+def test_history_names_review_subject(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
     declined = post(client, "/v1/lines/A0004/increase", customer(clock, "C0004", strong=True), {"requested_limit": "25000.00"})
     lowered = post(client, "/v1/lines/A0001/decrease", customer(clock), {"new_limit": "8000.00"})
 
@@ -234,7 +234,7 @@ def test_unfreeze_of_risk_freeze_names_it(client, clock: FixedClock) -> None:  #
     )
 
 
-def test_policy_for_another_currency_refuses_requests(engine: Engine, tmp_path: Path, clock: FixedClock) -> None:
+def test_other_currency_policy_refuses_changes(engine: Engine, tmp_path: Path, clock: FixedClock) -> None:
     import_folder(engine, write_portfolio(tmp_path / "in", 3), clock)
     twd_policy = Path(__file__).parents[2] / "src" / "creditline" / "policies" / "taiwan_demo.yaml"
     settings = Settings(database_url=engine.url.render_as_string(hide_password=False), policy_path=twd_policy)

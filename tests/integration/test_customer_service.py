@@ -105,7 +105,7 @@ def test_withdrawn_income_consent_declines(portfolio: Engine, clock: FixedClock)
     assert "income" in reply.inputs["consents_missing"]
 
 
-def test_income_granted_again_after_withdrawal_counts(portfolio: Engine, clock: FixedClock) -> None:
+def test_regranted_income_counts_again(portfolio: Engine, clock: FixedClock) -> None:
     consents.withdraw_consent(portfolio, "C0001", "income", clock)
     clock.advance(timedelta(minutes=1))
     consents.grant_consent(portfolio, "C0001", "income", "limit decisions", clock)

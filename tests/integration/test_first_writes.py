@@ -42,7 +42,7 @@ def wait_for_lock_waiters(engine: Engine, count: int) -> None:
         time.sleep(0.02)
 
 
-def test_first_appends_to_a_new_stream_chain(pg: Engine, clock: FixedClock) -> None:
+def test_first_appends_chain_in_order(pg: Engine, clock: FixedClock) -> None:
     stream = "registry:concurrency-test"
 
     def append_second() -> None:
@@ -74,7 +74,7 @@ def test_first_appends_to_a_new_stream_chain(pg: Engine, clock: FixedClock) -> N
     assert report.ok, report.faults[:3]
 
 
-def test_first_acknowledgements_of_a_consumer_do_not_collide(pg: Engine, clock: FixedClock) -> None:
+def test_first_acks_do_not_collide(pg: Engine, clock: FixedClock) -> None:
     with pg.begin() as conn:
         ids = [
             int(

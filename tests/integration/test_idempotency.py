@@ -271,7 +271,7 @@ def test_change_and_reply_commit_together(
     assert key_rows(engine) == 0
 
 
-def test_retry_replays_and_the_change_applies_once(client: TestClient, engine: Engine, clock: FixedClock) -> None:
+def test_retry_replays_change_applied_once(client: TestClient, engine: Engine, clock: FixedClock) -> None:
     customer = {**bearer(clock, subject="C0001", role="customer"), "Accept-Language": "en", "Idempotency-Key": "dec-1"}
     limit, events, changes, sent = line_record_counts(engine)
 

@@ -432,7 +432,7 @@ def test_api_accept_returns_change_reply(app_client: TestClient, clock: FixedClo
     assert reply["line"]["version"] == 2
 
 
-def test_api_accept_without_body_takes_nearest_end(app_client: TestClient, clock: FixedClock) -> None:
+def test_api_accept_without_body(app_client: TestClient, clock: FixedClock) -> None:
     headers = {**bearer(clock, subject="C0007", role="customer", strong_auth=True), "Accept-Language": "en"}
     app_client.get("/v1/lines/A0007/suggestion", headers=headers)
 

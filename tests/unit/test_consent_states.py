@@ -5,7 +5,7 @@ from __future__ import annotations
 from creditline.service.consents import active_from_states
 
 
-def test_imported_categories_count_without_records() -> None:
+def test_import_counts_without_records() -> None:
     assert active_from_states({"income", "bureau"}, None) == {"income", "bureau"}
 
 
@@ -13,10 +13,10 @@ def test_newest_record_overrides_the_import() -> None:
     assert active_from_states({"income"}, "income:withdrawn,transactions:active") == {"transactions"}
 
 
-def test_records_granted_at_the_same_instant_with_different_states_count_as_withdrawn() -> None:
+def test_same_instant_conflict_counts_withdrawn() -> None:
     assert active_from_states(set(), "income:active,income:withdrawn") == set()
     assert active_from_states(set(), "income:active,income:active") == {"income"}
 
 
-def test_unknown_categories_in_the_text_are_ignored() -> None:
+def test_unknown_categories_ignored() -> None:
     assert active_from_states(set(), "pets:active") == set()

@@ -57,7 +57,7 @@ def connection_calls(path: Path) -> list[str]:
     return found
 
 
-def test_service_and_api_open_connections_through_the_transaction_helpers() -> None:
+def test_connections_use_transaction_helpers() -> None:
     # Inside an HTTP request's unit of work, a second connection would wait for the unit's
     # own locks (on SQLite, its write lock), so these layers use transaction() and reading().
     offending = [

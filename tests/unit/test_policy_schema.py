@@ -656,7 +656,7 @@ def test_one_edge_gets_low_and_high() -> None:
 
 
 
-def test_copy_with_changes_gets_its_own_version_tag() -> None:
+def test_changed_copy_gets_new_tag() -> None:
     policy = parse(policy_document())
     original = policy.version_tag  # computed and cached before the copy
 
