@@ -156,6 +156,39 @@ def test_ask_preference_makes_offer_to_accept(client, engine: Engine, clock: Fix
     assert verify(engine).ok
 
 
+def test_new_offer_replaces_open_one(client, engine: Engine, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    from creditline.store.tables import review_items
+
+    text = synthetic_policy_text()
+    first = propose_review(engine, parse_policy(text), text, clock, proposed_by="alice")
+    with engine.connect() as conn:
+        raised = conn.execute(
+            select(review_items.c.account_id, review_items.c.customer_id)
+            .where(review_items.c.batch_id == first.batch_id, review_items.c.direction == "increase")
+            .limit(1)
+        ).one()
+    headers = {**customer(clock, raised.customer_id), "Accept-Language": "en"}
+    assert post(client, f"/v1/lines/{raised.account_id}/preference", headers, {"increase_preference": "ask"}).status_code == 200
+    for _ in range(2):
+        batch = propose_review(engine, parse_policy(text), text, clock, proposed_by="alice")
+        approve_batch(engine, batch.batch_id, clock, approved_by="bob")
+        apply_batch(engine, batch.batch_id, clock, ZoneInfo("Asia/Shanghai"))
+        clock.advance(timedelta(days=1))
+
+    headers = {**customer(clock, raised.customer_id), "Accept-Language": "en"}
+    offers = client.get(f"/v1/lines/{raised.account_id}/offers", headers=headers).json()
+    older = post(client, f"/v1/offers/{offers[1]['offer_id']}/accept", headers)
+
+    assert [offer["status"] for offer in offers] == ["open", "replaced"]
+    assert older.status_code == 409
+    assert older.json()["detail"] == (
+        f"Offer {offers[1]['offer_id']} is replaced by a newer offer and can no longer be accepted."
+    )
+    assert post(client, f"/v1/offers/{offers[0]['offer_id']}/accept", headers).status_code == 200
+
+
 def test_line_read_agrees_with_state(client, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
     headers = customer(clock, "C0002")
     assert post(client, "/v1/lines/A0002/freeze", headers, key="agree-freeze").status_code == 200

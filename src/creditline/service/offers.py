@@ -33,6 +33,21 @@ logger = logging.getLogger(__name__)
 OPEN = "open"
 ACCEPTED = "accepted"
 EXPIRED = "expired"
+REPLACED = "replaced"  # a later review made the line a new offer
+
+
+def replace_open_offers(conn: Connection, account_ids: list[str]) -> int:
+    """Close the open offers of ``account_ids`` as replaced, before a review makes them new ones.
+
+    A customer then has one offer per line to answer: the newest review's. Returns the
+    number of offers replaced.
+    """
+    if not account_ids:
+        return 0
+    replaced = conn.execute(
+        update(offers).where(offers.c.account_id.in_(account_ids), offers.c.status == OPEN).values(status=REPLACED)
+    )
+    return int(replaced.rowcount or 0)
 
 
 @dataclass(frozen=True, slots=True)

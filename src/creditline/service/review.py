@@ -30,7 +30,7 @@ from creditline.scoring import Scorecard
 from creditline.service.notices import render_notice
 from creditline.service.snapshots import store_snapshots
 from creditline.settings import DEFAULT_TIMEZONE
-from creditline.service.offers import offer_row
+from creditline.service.offers import offer_row, replace_open_offers
 from creditline.store import frames
 from creditline.store.ledger import StreamHead, chain_event
 from creditline.store.registry import champion_artifact
@@ -535,6 +535,7 @@ def _apply_chunk(conn: Connection, batch: Any, items: list[Any], clock: Clock, z
     if event_rows:
         conn.execute(insert(ledger_events), event_rows)
     if offer_rows:
+        replace_open_offers(conn, [row["account_id"] for row in offer_rows])
         conn.execute(insert(offers), offer_rows)
     if notice_rows:
         for row in notice_rows:

@@ -91,6 +91,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "customer.status.expired": {"zh": "过期", "en": "expired"},
     "customer.status.accepted": {"zh": "被接受", "en": "accepted"},
+    "customer.status.replaced": {"zh": "被新的提额邀请取代", "en": "replaced by a newer offer"},
     "customer.error.consent_category": {
         "zh": "授权类别“{category}”无效：可选 {allowed}。",
         "en": "Consent category '{category}' is invalid: choose one of {allowed}.",
