@@ -98,7 +98,7 @@ def test_conflicting_requests_match_ledger(server: str, engine: Engine, clock: F
     assert statuses[200] + statuses[201] + statuses[202] > 0
 
     # A retry that arrives while its first request is still running waits for it and then
-    # replays its reply; every retry must get exactly the first reply.
+    # replays its reply. So every retry must get exactly the first reply.
     assert not [text for _, _, _, text in results if "idempotency-in_flight" in text]
     first_reply: dict[str, tuple[int, str]] = {}
     for _, key, status, text in results:

@@ -213,14 +213,14 @@ def test_get_requests_need_no_key(client: TestClient, service: dict[str, str]) -
 
 
 @pytest.fixture
-def refused_reply_storage(engine: Engine) -> Iterator[None]:
+def failing_reply_storage(engine: Engine) -> Iterator[None]:
     """Make the database refuse to store any idempotent reply, with a real trigger."""
     postgres = engine.dialect.name == "postgresql"
     with engine.begin() as conn:
         if postgres:
             conn.exec_driver_sql(
                 "CREATE FUNCTION test_refuse_reply() RETURNS trigger LANGUAGE plpgsql AS "
-                "$$ BEGIN RAISE EXCEPTION 'reply storage refused by the test'; END $$"
+                "$$ BEGIN RAISE EXCEPTION 'reply storage rejected by the test'; END $$"
             )
             conn.exec_driver_sql(
                 "CREATE TRIGGER test_refuse_reply BEFORE UPDATE ON idempotency_keys "
@@ -229,7 +229,7 @@ def refused_reply_storage(engine: Engine) -> Iterator[None]:
         else:
             conn.exec_driver_sql(
                 "CREATE TRIGGER test_refuse_reply BEFORE UPDATE ON idempotency_keys "
-                "BEGIN SELECT RAISE(ABORT, 'reply storage refused by the test'); END"
+                "BEGIN SELECT RAISE(ABORT, 'reply storage rejected by the test'); END"
             )
     try:
         yield
@@ -254,16 +254,16 @@ def line_record_counts(engine: Engine) -> tuple[int, int, int, int]:
 
 
 def test_change_and_reply_commit_together(
-    client: TestClient, engine: Engine, clock: FixedClock, refused_reply_storage: None
+    client: TestClient, engine: Engine, clock: FixedClock, failing_reply_storage: None
 ) -> None:
     customer = {**bearer(clock, subject="C0001", role="customer"), "Accept-Language": "en", "Idempotency-Key": "dec-1"}
     before = line_record_counts(engine)
 
-    refused = client.post("/v1/lines/A0001/decrease", json={"new_limit": "8000.00"}, headers=customer)
+    failed = client.post("/v1/lines/A0001/decrease", json={"new_limit": "8000.00"}, headers=customer)
 
-    assert refused.status_code == 503
-    assert refused.json()["type"].endswith("/api-not_committed")
-    assert refused.json()["detail"] == (
+    assert failed.status_code == 503
+    assert failed.json()["type"].endswith("/api-not_committed")
+    assert failed.json()["detail"] == (
         "The request could not be saved and nothing was changed: retry with the same Idempotency-Key."
     )
     # The decrease ran, but its writes were rolled back with the key's claim.

@@ -1,4 +1,4 @@
-"""A second review soon after an applied one holds the lines the first one changed."""
+"""A second review soon after an applied one keeps the lines the first one changed at their limits."""
 
 from datetime import timedelta
 from pathlib import Path

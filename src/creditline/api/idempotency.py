@@ -293,7 +293,13 @@ class IdempotencyMiddleware:
             try:
                 await run_in_threadpool(store_reply, unit, principal, key, status, envelope, now)
             except Exception:
-                logger.exception("the reply of %s %s could not be committed", scope["method"], scope["path"])
+                request_id = getattr(request.state, "request_id", "-")
+                logger.exception(
+                    "commit of %s %s failed; nothing was changed",
+                    scope["method"],
+                    scope["path"],
+                    extra={"request_id": request_id},
+                )
                 detail = translate("api.error.not_committed", _locale(request))
                 await problems.problem(request, 503, "api-not_committed", "api.title.unavailable", detail)(
                     scope, receive, send

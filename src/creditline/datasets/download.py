@@ -26,7 +26,7 @@ def download_archive(url: str, target: Path, timeout: float) -> None:
     logger.info("Downloading %s to %s", url, target)
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            # Only once the server answered, so a failed connection leaves no empty folder behind.
+            # Only after the server responded, so a failed connection leaves no empty folder behind.
             target.parent.mkdir(parents=True, exist_ok=True)
             with partial.open("wb") as output:
                 shutil.copyfileobj(response, output)

@@ -46,7 +46,7 @@ def locale_from_environment(environ: Mapping[str, str] | None = None) -> str:
 def negotiate_accept_language(header: str | None) -> str:
     """Choose a locale from an HTTP Accept-Language header by its quality values.
 
-    Cached by header text: every request asks, and clients send the same few headers.
+    Cached by header text, because every request calls it and clients send the same few headers.
     """
     if not header:
         return DEFAULT_LOCALE

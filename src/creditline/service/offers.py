@@ -39,8 +39,8 @@ REPLACED = "replaced"  # a later review made the line a new offer
 def replace_open_offers(conn: Connection, account_ids: list[str]) -> int:
     """Close the open offers of ``account_ids`` as replaced, before a review makes them new ones.
 
-    A customer then has one offer per line to answer: the newest review's. Returns the
-    number of offers replaced.
+    A customer then has one open offer per line to accept or let expire: the newest
+    review's. Returns the number of offers replaced.
     """
     if not account_ids:
         return 0

@@ -87,9 +87,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def insert_if_absent(table: Table, dialect_name: str) -> Insert:
     """Build ``INSERT ... ON CONFLICT (primary key) DO NOTHING`` for ``table`` on PostgreSQL or SQLite.
 
-    On PostgreSQL the insert waits for a concurrent transaction that inserted the same key
-    to commit or roll back, and then inserts nothing or the row, so two writers that both
-    find a row missing do not fail on the primary key.
+    On PostgreSQL the insert waits until a concurrent transaction that inserted the same
+    key commits or rolls back, and then inserts nothing or the row. So two writers that
+    both find a row missing do not fail on the primary key.
     """
     module = postgresql if dialect_name == "postgresql" else sqlite
     return module.insert(table).on_conflict_do_nothing(index_elements=list(table.primary_key.columns))

@@ -1,4 +1,4 @@
-"""Transactions of the service layer, and the unit of work that holds one HTTP request's writes.
+"""Transactions of the service layer, and the unit of work that contains one HTTP request's writes.
 
 Service and API code opens connections only through this module:
 
@@ -24,7 +24,7 @@ SQLite a second connection inside a unit of work would wait for the unit's write
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar, Token
 
 from sqlalchemy import Connection, Engine
@@ -99,16 +99,23 @@ def transaction(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def reading(engine: Engine) -> Iterator[Connection]:
-    """Yield a connection for reads: the unit of work's, else an autocommit one."""
+def _read_connection(engine: Engine, *, one_snapshot: bool) -> Iterator[Connection]:
+    """Yield the unit of work's connection, else a new one set up for reads."""
     connection = _unit_connection(engine)
     if connection is not None:
         yield connection
         return
     with engine.connect() as connection:
+        if one_snapshot:
+            if connection.dialect.name == "postgresql":
+                connection.execution_options(isolation_level=REPEATABLE_READ)
+            with connection.begin() as snapshot:
+                yield connection
+                snapshot.rollback()
+            return
         if connection.dialect.name == "sqlite":
             # SQLAlchemy's AUTOCOMMIT level would turn pysqlite's own BEGIN handling back on
-            # when the connection returns to the pool (store.db turns it off), so SQLite
+            # when the connection returns to the pool (store.db turns it off). So SQLite
             # reads are marked for the begin hook instead, which then sends no BEGIN.
             connection.execution_options(**{NO_BEGIN: True})
         else:
@@ -116,21 +123,16 @@ def reading(engine: Engine) -> Iterator[Connection]:
         yield connection
 
 
-@contextmanager
-def consistent_reading(engine: Engine) -> Iterator[Connection]:
-    """Yield a connection whose statements all read one snapshot of the database.
+def reading(engine: Engine) -> AbstractContextManager[Connection]:
+    """Return a connection for reads: the unit of work's, else an autocommit one."""
+    return _read_connection(engine, one_snapshot=False)
 
-    A repeatable-read transaction on PostgreSQL, rolled back at the end; on SQLite the
-    usual transaction, which holds the write lock until the block ends. Inside a unit of
-    work it is the unit's connection.
+
+def consistent_reading(engine: Engine) -> AbstractContextManager[Connection]:
+    """Return a connection whose statements all read one snapshot of the database.
+
+    Outside a unit of work it is a repeatable-read transaction on PostgreSQL, rolled back
+    at the end. On SQLite it is the usual transaction, which keeps the write lock until the
+    block ends. Inside a unit of work it is the unit's connection.
     """
-    connection = _unit_connection(engine)
-    if connection is not None:
-        yield connection
-        return
-    with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execution_options(isolation_level=REPEATABLE_READ)
-        with connection.begin() as transaction_:
-            yield connection
-            transaction_.rollback()
+    return _read_connection(engine, one_snapshot=True)
